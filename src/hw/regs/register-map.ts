@@ -1,4 +1,7 @@
-import { instanceCount, instanceOffset, type RegisterDef, type RegisterGroup } from "./schema.js";
+import {
+  fieldMask,
+  instanceCount,
+  instanceOffset, type RegisterDef, type RegisterGroup } from "./schema.js";
 import { validateRegisterDefs } from "./validate.js";
 
 /** Where an offset lands: which register, which instance of it. */
@@ -70,6 +73,23 @@ export class RegisterMap {
       throw new RangeError(`${name}[${n}]: instance out of range 0..${instanceCount(reg) - 1}`);
     }
     return instanceOffset(reg, n);
+  }
+
+  /**
+   * The in-place mask of field `field` of register `reg`; throws when either is unknown (a
+   * model bug). Engines take their bit masks from here, so the schema stays the only
+   * place a bit position is written.
+   */
+  fieldMask(reg: string, field: string): number {
+    const def = this.registers[this.indexOf(reg)]!.fields.find((f) => f.name === field);
+    if (def === undefined) throw new Error(`register ${reg} has no field ${field}`);
+    return fieldMask(def);
+  }
+
+  /** The value of field `field` of register `reg` within the register value `value`. */
+  fieldValue(reg: string, field: string, value: number): number {
+    const mask = this.fieldMask(reg, field);
+    return ((value & mask) >>> 0) / ((mask & -mask) >>> 0);
   }
 
   /** What lives at byte `offset`, or undefined for unmapped or unaligned offsets. */

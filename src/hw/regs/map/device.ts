@@ -7,7 +7,7 @@ export const DEVICE_GROUP: RegisterGroup = {
   desc:
     "Device-wide control (reset, DMA master disable), status, identification, and the " +
     "record of bad register accesses. A driver's bring-up starts here: check IDENT, set " +
-    "CTRL.PCIE_MASTER_DISABLE and wait for STATUS.DMA_ACTIVE to clear, set CTRL.RST and " +
+    "CTRL.PCIE_MASTER_DISABLE and wait for STATUS.MASTER_ENABLED to clear, set CTRL.RST and " +
     "wait for it to read 0, then wait for STATUS.INIT_DONE.",
 };
 
@@ -58,7 +58,7 @@ export function deviceRegisters(params: DeviceParams): RegisterDef[] {
           lsb: 2,
           access: "rw",
           desc:
-            "When 1 the device starts no new DMA; STATUS.DMA_ACTIVE clears once the " +
+            "When 1 the device starts no new DMA; STATUS.MASTER_ENABLED clears once the " +
             "requests in flight complete. Set it before a reset so that no DMA is cut short.",
         },
       ],
@@ -71,7 +71,7 @@ export function deviceRegisters(params: DeviceParams): RegisterDef[] {
       desc: "Read-only device state.",
       compat:
         "82599: STATUS (0x00008) for LINK_UP (bit 7 there too) and the GIO master enable " +
-        "status (bit 19 there, DMA_ACTIVE here); INIT_DONE plays the role of EEC.AUTO_RD; " +
+        "status (bit 19, MASTER_ENABLED); INIT_DONE plays the role of EEC.AUTO_RD; " +
         "the link speed lives in LINKS on the 82599.",
       fields: [
         {
@@ -84,11 +84,14 @@ export function deviceRegisters(params: DeviceParams): RegisterDef[] {
           enum: LINK_SPEED_ENUM,
         },
         {
-          name: "DMA_ACTIVE",
+          name: "MASTER_ENABLED",
           msb: 19,
           lsb: 19,
           access: "ro",
-          desc: "1 while DMA requests are outstanding. Clears after CTRL.PCIE_MASTER_DISABLE once they drain.",
+          reset: 1,
+          desc:
+            "1 while the device may start DMA. Clears once CTRL.PCIE_MASTER_DISABLE is set " +
+            "and every DMA request in flight has completed; sets again when it is cleared.",
         },
         {
           name: "INIT_DONE",

@@ -1,0 +1,50 @@
+import type { DeviceParams } from "../../device-params.js";
+import type { RegisterMap } from "../register-map.js";
+import { offsetText } from "./format.js";
+import { type GroupSection, groupSections } from "./layout.js";
+import { renderConventions, renderPreamble } from "./markdown-conventions.js";
+import { renderRegisterSection } from "./markdown-register.js";
+import { anchor, groupAnchor, registerAnchor, table } from "./markdown-text.js";
+
+/**
+ * The register reference, `docs/registers.md`, in the manner of OpenTitan's generated
+ * register pages. Deterministic (no dates), so that a stale copy is a plain diff.
+ */
+export function renderRegisterMarkdown(map: RegisterMap, params: DeviceParams): string {
+  const sections = groupSections(map);
+  const lines = [
+    ...renderPreamble(map, params),
+    ...renderConventions(map),
+    ...renderSummary(sections),
+    ...sections.flatMap((s) => renderGroup(map, s)),
+  ];
+  // One trailing newline, however the last section ended.
+  return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/** Every register, linked, grouped as the page is. */
+function renderSummary(sections: readonly GroupSection[]): string[] {
+  const lines = ["## Register summary", ""];
+  for (const { group, registers } of sections) {
+    const rows = registers.map((reg) => [
+      `[${reg.name}](#${registerAnchor(reg.name)})`,
+      `\`${offsetText(reg)}\``,
+      reg.title,
+    ]);
+    lines.push(`**[${group.title}](#${groupAnchor(group.name)})**`, "");
+    lines.push(...table(["Register", "Offset", "Title"], rows), "");
+  }
+  return lines;
+}
+
+function renderGroup(map: RegisterMap, { group, registers }: GroupSection): string[] {
+  return [
+    anchor(groupAnchor(group.name)),
+    "",
+    `## ${group.title}`,
+    "",
+    group.desc,
+    "",
+    ...registers.flatMap((reg) => renderRegisterSection(map, reg)),
+  ];
+}

@@ -1,0 +1,33 @@
+/**
+ * Test-side parsing of the generated page, written independently of the renderer so
+ * that a renderer bug cannot hide itself.
+ */
+
+/** Each register's section of the page (its `### NAME` heading up to the next anchor), by name. */
+export function registerSections(markdown: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  for (const part of markdown.split(/^<a id="/m)) {
+    const heading = /^### (\S+)$/m.exec(part);
+    if (part.startsWith("reg-") && heading?.[1] !== undefined) sections.set(heading[1], part);
+  }
+  return sections;
+}
+
+/** The bit ranges of a section's field table rows (`| [31:27] |` or `| [26] |`). */
+export function fieldTableBits(section: string): { msb: number; lsb: number }[] {
+  const rows = section.matchAll(/^\| \[(\d+)(?::(\d+))?\] \|/gm);
+  return [...rows].map((m) => ({ msb: Number(m[1]), lsb: Number(m[2] ?? m[1]) }));
+}
+
+/** The field table rows of a section, as cells: Bits, Type, Reset, Name, Description. */
+export function fieldTableRows(section: string): string[][] {
+  return section
+    .split("\n")
+    .filter((line) => line.startsWith("| ["))
+    .map((line) =>
+      line
+        .slice(2, -2)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim()),
+    );
+}
