@@ -127,4 +127,596 @@
 #define NICSIM_BADACC_COUNT_SHIFT               0
 #define NICSIM_BADACC_COUNT_MASK                0xFFFFFFFFu
 
+/* ---------------------------------------------------------------------------
+ * Interrupts: causes, masks, moderation and the queue-to-vector map
+ */
+
+/* EICR: Extended interrupt cause */
+#define NICSIM_EICR(n)                          (0x00800u + (n) * 0x4u)
+#define NICSIM_EICR_COUNT                       2u
+#define NICSIM_EICR_STRIDE                      0x4u
+#define NICSIM_EICR_RESET                       0x00000000u
+#define NICSIM_EICR_W1C_MASK                    0xFFFFFFFFu
+
+/* EICR.VECTORS [31:0] w1c */
+#define NICSIM_EICR_VECTORS_SHIFT               0
+#define NICSIM_EICR_VECTORS_MASK                0xFFFFFFFFu
+
+/* EICS: Extended interrupt cause set */
+#define NICSIM_EICS(n)                          (0x00808u + (n) * 0x4u)
+#define NICSIM_EICS_COUNT                       2u
+#define NICSIM_EICS_STRIDE                      0x4u
+#define NICSIM_EICS_RESET                       0x00000000u
+
+/* EICS.VECTORS [31:0] wo */
+#define NICSIM_EICS_VECTORS_SHIFT               0
+#define NICSIM_EICS_VECTORS_MASK                0xFFFFFFFFu
+
+/* EIAC: Extended interrupt auto-clear enable */
+#define NICSIM_EIAC(n)                          (0x00810u + (n) * 0x4u)
+#define NICSIM_EIAC_COUNT                       2u
+#define NICSIM_EIAC_STRIDE                      0x4u
+#define NICSIM_EIAC_RESET                       0x00000000u
+
+/* EIAC.VECTORS [31:0] rw */
+#define NICSIM_EIAC_VECTORS_SHIFT               0
+#define NICSIM_EIAC_VECTORS_MASK                0xFFFFFFFFu
+
+/* EIMS: Extended interrupt mask set (and read) */
+#define NICSIM_EIMS(n)                          (0x00880u + (n) * 0x4u)
+#define NICSIM_EIMS_COUNT                       2u
+#define NICSIM_EIMS_STRIDE                      0x4u
+#define NICSIM_EIMS_RESET                       0x00000000u
+
+/* EIMS.VECTORS [31:0] w1s */
+#define NICSIM_EIMS_VECTORS_SHIFT               0
+#define NICSIM_EIMS_VECTORS_MASK                0xFFFFFFFFu
+
+/* EIMC: Extended interrupt mask clear */
+#define NICSIM_EIMC(n)                          (0x00888u + (n) * 0x4u)
+#define NICSIM_EIMC_COUNT                       2u
+#define NICSIM_EIMC_STRIDE                      0x4u
+#define NICSIM_EIMC_RESET                       0x00000000u
+
+/* EIMC.VECTORS [31:0] wo */
+#define NICSIM_EIMC_VECTORS_SHIFT               0
+#define NICSIM_EIMC_VECTORS_MASK                0xFFFFFFFFu
+
+/* EIAM: Extended interrupt auto-mask enable */
+#define NICSIM_EIAM(n)                          (0x00890u + (n) * 0x4u)
+#define NICSIM_EIAM_COUNT                       2u
+#define NICSIM_EIAM_STRIDE                      0x4u
+#define NICSIM_EIAM_RESET                       0x00000000u
+
+/* EIAM.VECTORS [31:0] rw */
+#define NICSIM_EIAM_VECTORS_SHIFT               0
+#define NICSIM_EIAM_VECTORS_MASK                0xFFFFFFFFu
+
+/* IVAR: Queue interrupt allocation */
+#define NICSIM_IVAR(n)                          (0x00900u + (n) * 0x4u)
+#define NICSIM_IVAR_COUNT                       128u
+#define NICSIM_IVAR_STRIDE                      0x4u
+#define NICSIM_IVAR_RESET                       0x00000000u
+
+/* IVAR.TX_VALID [15] rw */
+#define NICSIM_IVAR_TX_VALID_SHIFT              15
+#define NICSIM_IVAR_TX_VALID_MASK               0x00008000u
+
+/* IVAR.TX_VECTOR [13:8] rw */
+#define NICSIM_IVAR_TX_VECTOR_SHIFT             8
+#define NICSIM_IVAR_TX_VECTOR_MASK              0x00003F00u
+
+/* IVAR.RX_VALID [7] rw */
+#define NICSIM_IVAR_RX_VALID_SHIFT              7
+#define NICSIM_IVAR_RX_VALID_MASK               0x00000080u
+
+/* IVAR.RX_VECTOR [5:0] rw */
+#define NICSIM_IVAR_RX_VECTOR_SHIFT             0
+#define NICSIM_IVAR_RX_VECTOR_MASK              0x0000003Fu
+
+/* IVAR_MISC: Other-cause interrupt allocation */
+#define NICSIM_IVAR_MISC                        0x00B00u
+#define NICSIM_IVAR_MISC_RESET                  0x00000000u
+
+/* IVAR_MISC.VALID [7] rw */
+#define NICSIM_IVAR_MISC_VALID_SHIFT            7
+#define NICSIM_IVAR_MISC_VALID_MASK             0x00000080u
+
+/* IVAR_MISC.VECTOR [5:0] rw */
+#define NICSIM_IVAR_MISC_VECTOR_SHIFT           0
+#define NICSIM_IVAR_MISC_VECTOR_MASK            0x0000003Fu
+
+/* OCR: Other interrupt causes */
+#define NICSIM_OCR                              0x00B04u
+#define NICSIM_OCR_RESET                        0x00000000u
+#define NICSIM_OCR_W1C_MASK                     0x00000007u
+
+/* OCR.TX_DESC_ERROR [2] w1c */
+#define NICSIM_OCR_TX_DESC_ERROR_SHIFT          2
+#define NICSIM_OCR_TX_DESC_ERROR_MASK           0x00000004u
+
+/* OCR.TX_DMA_FAULT [1] w1c */
+#define NICSIM_OCR_TX_DMA_FAULT_SHIFT           1
+#define NICSIM_OCR_TX_DMA_FAULT_MASK            0x00000002u
+
+/* OCR.RX_DMA_FAULT [0] w1c */
+#define NICSIM_OCR_RX_DMA_FAULT_SHIFT           0
+#define NICSIM_OCR_RX_DMA_FAULT_MASK            0x00000001u
+
+/* FADDRL: Fault address (low) */
+#define NICSIM_FADDRL                           0x00B08u
+#define NICSIM_FADDRL_RESET                     0x00000000u
+
+/* FADDRL.ADDR [31:0] ro */
+#define NICSIM_FADDRL_ADDR_SHIFT                0
+#define NICSIM_FADDRL_ADDR_MASK                 0xFFFFFFFFu
+
+/* FADDRH: Fault address (high) */
+#define NICSIM_FADDRH                           0x00B0Cu
+#define NICSIM_FADDRH_RESET                     0x00000000u
+
+/* FADDRH.ADDR [31:0] ro */
+#define NICSIM_FADDRH_ADDR_SHIFT                0
+#define NICSIM_FADDRH_ADDR_MASK                 0xFFFFFFFFu
+
+/* FQUEUE: Fault queue */
+#define NICSIM_FQUEUE                           0x00B10u
+#define NICSIM_FQUEUE_RESET                     0x00000000u
+
+/* FQUEUE.TX [16] ro */
+#define NICSIM_FQUEUE_TX_SHIFT                  16
+#define NICSIM_FQUEUE_TX_MASK                   0x00010000u
+
+/* FQUEUE.QUEUE [15:0] ro */
+#define NICSIM_FQUEUE_QUEUE_SHIFT               0
+#define NICSIM_FQUEUE_QUEUE_MASK                0x0000FFFFu
+
+/* EITR: Interrupt throttle (moderation) */
+#define NICSIM_EITR(n)                          (0x00C00u + (n) * 0x4u)
+#define NICSIM_EITR_COUNT                       64u
+#define NICSIM_EITR_STRIDE                      0x4u
+#define NICSIM_EITR_RESET                       0x00000000u
+
+/* EITR.CNT_WDIS [31] wo */
+#define NICSIM_EITR_CNT_WDIS_SHIFT              31
+#define NICSIM_EITR_CNT_WDIS_MASK               0x80000000u
+
+/* EITR.INTERVAL [11:3] rw */
+#define NICSIM_EITR_INTERVAL_SHIFT              3
+#define NICSIM_EITR_INTERVAL_MASK               0x00000FF8u
+
+/* VICNT: Messages sent per vector */
+#define NICSIM_VICNT(n)                         (0x00D00u + (n) * 0x4u)
+#define NICSIM_VICNT_COUNT                      64u
+#define NICSIM_VICNT_STRIDE                     0x4u
+#define NICSIM_VICNT_RESET                      0x00000000u
+
+/* VICNT.COUNT [31:0] cnt */
+#define NICSIM_VICNT_COUNT_SHIFT                0
+#define NICSIM_VICNT_COUNT_MASK                 0xFFFFFFFFu
+
+/* ---------------------------------------------------------------------------
+ * Receive queues
+ */
+
+/* RDBAL: Receive descriptor base address (low) */
+#define NICSIM_RDBAL(n)                         (0x01000u + (n) * 0x40u)
+#define NICSIM_RDBAL_COUNT                      128u
+#define NICSIM_RDBAL_STRIDE                     0x40u
+#define NICSIM_RDBAL_RESET                      0x00000000u
+
+/* RDBAL.ADDR [31:7] rw */
+#define NICSIM_RDBAL_ADDR_SHIFT                 7
+#define NICSIM_RDBAL_ADDR_MASK                  0xFFFFFF80u
+
+/* RDBAH: Receive descriptor base address (high) */
+#define NICSIM_RDBAH(n)                         (0x01004u + (n) * 0x40u)
+#define NICSIM_RDBAH_COUNT                      128u
+#define NICSIM_RDBAH_STRIDE                     0x40u
+#define NICSIM_RDBAH_RESET                      0x00000000u
+
+/* RDBAH.ADDR [31:0] rw */
+#define NICSIM_RDBAH_ADDR_SHIFT                 0
+#define NICSIM_RDBAH_ADDR_MASK                  0xFFFFFFFFu
+
+/* RDLEN: Receive descriptor ring length */
+#define NICSIM_RDLEN(n)                         (0x01008u + (n) * 0x40u)
+#define NICSIM_RDLEN_COUNT                      128u
+#define NICSIM_RDLEN_STRIDE                     0x40u
+#define NICSIM_RDLEN_RESET                      0x00000000u
+
+/* RDLEN.LEN [19:7] rw */
+#define NICSIM_RDLEN_LEN_SHIFT                  7
+#define NICSIM_RDLEN_LEN_MASK                   0x000FFF80u
+
+/* RDH: Receive descriptor head */
+#define NICSIM_RDH(n)                           (0x01010u + (n) * 0x40u)
+#define NICSIM_RDH_COUNT                        128u
+#define NICSIM_RDH_STRIDE                       0x40u
+#define NICSIM_RDH_RESET                        0x00000000u
+
+/* RDH.HEAD [15:0] rw */
+#define NICSIM_RDH_HEAD_SHIFT                   0
+#define NICSIM_RDH_HEAD_MASK                    0x0000FFFFu
+
+/* SRRCTL: Receive buffer size and drop control */
+#define NICSIM_SRRCTL(n)                        (0x01014u + (n) * 0x40u)
+#define NICSIM_SRRCTL_COUNT                     128u
+#define NICSIM_SRRCTL_STRIDE                    0x40u
+#define NICSIM_SRRCTL_RESET                     0x00000002u
+
+/* SRRCTL.DROP_EN [28] rw */
+#define NICSIM_SRRCTL_DROP_EN_SHIFT             28
+#define NICSIM_SRRCTL_DROP_EN_MASK              0x10000000u
+
+/* SRRCTL.BSIZEPACKET [4:0] rw */
+#define NICSIM_SRRCTL_BSIZEPACKET_SHIFT         0
+#define NICSIM_SRRCTL_BSIZEPACKET_MASK          0x0000001Fu
+
+/* RDT: Receive descriptor tail */
+#define NICSIM_RDT(n)                           (0x01018u + (n) * 0x40u)
+#define NICSIM_RDT_COUNT                        128u
+#define NICSIM_RDT_STRIDE                       0x40u
+#define NICSIM_RDT_RESET                        0x00000000u
+
+/* RDT.TAIL [15:0] rw */
+#define NICSIM_RDT_TAIL_SHIFT                   0
+#define NICSIM_RDT_TAIL_MASK                    0x0000FFFFu
+
+/* RXDCTL: Receive descriptor control */
+#define NICSIM_RXDCTL(n)                        (0x01028u + (n) * 0x40u)
+#define NICSIM_RXDCTL_COUNT                     128u
+#define NICSIM_RXDCTL_STRIDE                    0x40u
+#define NICSIM_RXDCTL_RESET                     0x00000000u
+
+/* RXDCTL.FAULT [27] ro */
+#define NICSIM_RXDCTL_FAULT_SHIFT               27
+#define NICSIM_RXDCTL_FAULT_MASK                0x08000000u
+
+/* RXDCTL.ENABLE [25] rw */
+#define NICSIM_RXDCTL_ENABLE_SHIFT              25
+#define NICSIM_RXDCTL_ENABLE_MASK               0x02000000u
+
+/* RXDCTL.WTHRESH [22:16] rw */
+#define NICSIM_RXDCTL_WTHRESH_SHIFT             16
+#define NICSIM_RXDCTL_WTHRESH_MASK              0x007F0000u
+
+/* RXDCTL.HTHRESH [14:8] rw */
+#define NICSIM_RXDCTL_HTHRESH_SHIFT             8
+#define NICSIM_RXDCTL_HTHRESH_MASK              0x00007F00u
+
+/* RXDCTL.PTHRESH [6:0] rw */
+#define NICSIM_RXDCTL_PTHRESH_SHIFT             0
+#define NICSIM_RXDCTL_PTHRESH_MASK              0x0000007Fu
+
+/* QRNBC: Receive no-descriptor events */
+#define NICSIM_QRNBC(n)                         (0x0102Cu + (n) * 0x40u)
+#define NICSIM_QRNBC_COUNT                      128u
+#define NICSIM_QRNBC_STRIDE                     0x40u
+#define NICSIM_QRNBC_RESET                      0x00000000u
+
+/* QRNBC.COUNT [31:0] cnt */
+#define NICSIM_QRNBC_COUNT_SHIFT                0
+#define NICSIM_QRNBC_COUNT_MASK                 0xFFFFFFFFu
+
+/* QPRC: Queue frames received */
+#define NICSIM_QPRC(n)                          (0x01030u + (n) * 0x40u)
+#define NICSIM_QPRC_COUNT                       128u
+#define NICSIM_QPRC_STRIDE                      0x40u
+#define NICSIM_QPRC_RESET                       0x00000000u
+
+/* QPRC.COUNT [31:0] cnt */
+#define NICSIM_QPRC_COUNT_SHIFT                 0
+#define NICSIM_QPRC_COUNT_MASK                  0xFFFFFFFFu
+
+/* QPRDC: Queue frames dropped */
+#define NICSIM_QPRDC(n)                         (0x01034u + (n) * 0x40u)
+#define NICSIM_QPRDC_COUNT                      128u
+#define NICSIM_QPRDC_STRIDE                     0x40u
+#define NICSIM_QPRDC_RESET                      0x00000000u
+
+/* QPRDC.COUNT [31:0] cnt */
+#define NICSIM_QPRDC_COUNT_SHIFT                0
+#define NICSIM_QPRDC_COUNT_MASK                 0xFFFFFFFFu
+
+/* QBRCL: Queue bytes received (low 32 bits) */
+#define NICSIM_QBRCL(n)                         (0x01038u + (n) * 0x40u)
+#define NICSIM_QBRCL_COUNT                      128u
+#define NICSIM_QBRCL_STRIDE                     0x40u
+#define NICSIM_QBRCL_RESET                      0x00000000u
+
+/* QBRCL.COUNT [31:0] cnt */
+#define NICSIM_QBRCL_COUNT_SHIFT                0
+#define NICSIM_QBRCL_COUNT_MASK                 0xFFFFFFFFu
+
+/* QBRCH: Queue bytes received (high 32 bits) */
+#define NICSIM_QBRCH(n)                         (0x0103Cu + (n) * 0x40u)
+#define NICSIM_QBRCH_COUNT                      128u
+#define NICSIM_QBRCH_STRIDE                     0x40u
+#define NICSIM_QBRCH_RESET                      0x00000000u
+
+/* QBRCH.COUNT [31:0] cnt */
+#define NICSIM_QBRCH_COUNT_SHIFT                0
+#define NICSIM_QBRCH_COUNT_MASK                 0xFFFFFFFFu
+
+/* ---------------------------------------------------------------------------
+ * MAC, wire and device-wide statistics
+ */
+
+/* CRCERRS: CRC errors */
+#define NICSIM_CRCERRS                          0x04000u
+#define NICSIM_CRCERRS_RESET                    0x00000000u
+
+/* CRCERRS.COUNT [31:0] cnt */
+#define NICSIM_CRCERRS_COUNT_SHIFT              0
+#define NICSIM_CRCERRS_COUNT_MASK               0xFFFFFFFFu
+
+/* RUC: Receive undersize */
+#define NICSIM_RUC                              0x04004u
+#define NICSIM_RUC_RESET                        0x00000000u
+
+/* RUC.COUNT [31:0] cnt */
+#define NICSIM_RUC_COUNT_SHIFT                  0
+#define NICSIM_RUC_COUNT_MASK                   0xFFFFFFFFu
+
+/* ROC: Receive oversize */
+#define NICSIM_ROC                              0x04008u
+#define NICSIM_ROC_RESET                        0x00000000u
+
+/* ROC.COUNT [31:0] cnt */
+#define NICSIM_ROC_COUNT_SHIFT                  0
+#define NICSIM_ROC_COUNT_MASK                   0xFFFFFFFFu
+
+/* MPC: Missed frames */
+#define NICSIM_MPC                              0x0400Cu
+#define NICSIM_MPC_RESET                        0x00000000u
+
+/* MPC.COUNT [31:0] cnt */
+#define NICSIM_MPC_COUNT_SHIFT                  0
+#define NICSIM_MPC_COUNT_MASK                   0xFFFFFFFFu
+
+/* GPRC: Good frames received */
+#define NICSIM_GPRC                             0x04010u
+#define NICSIM_GPRC_RESET                       0x00000000u
+
+/* GPRC.COUNT [31:0] cnt */
+#define NICSIM_GPRC_COUNT_SHIFT                 0
+#define NICSIM_GPRC_COUNT_MASK                  0xFFFFFFFFu
+
+/* GPTC: Good frames sent */
+#define NICSIM_GPTC                             0x04014u
+#define NICSIM_GPTC_RESET                       0x00000000u
+
+/* GPTC.COUNT [31:0] cnt */
+#define NICSIM_GPTC_COUNT_SHIFT                 0
+#define NICSIM_GPTC_COUNT_MASK                  0xFFFFFFFFu
+
+/* GORCL: Good bytes received (low 32 bits) */
+#define NICSIM_GORCL                            0x04018u
+#define NICSIM_GORCL_RESET                      0x00000000u
+
+/* GORCL.COUNT [31:0] cnt */
+#define NICSIM_GORCL_COUNT_SHIFT                0
+#define NICSIM_GORCL_COUNT_MASK                 0xFFFFFFFFu
+
+/* GORCH: Good bytes received (high 32 bits) */
+#define NICSIM_GORCH                            0x0401Cu
+#define NICSIM_GORCH_RESET                      0x00000000u
+
+/* GORCH.COUNT [31:0] cnt */
+#define NICSIM_GORCH_COUNT_SHIFT                0
+#define NICSIM_GORCH_COUNT_MASK                 0xFFFFFFFFu
+
+/* GOTCL: Good bytes sent (low 32 bits) */
+#define NICSIM_GOTCL                            0x04020u
+#define NICSIM_GOTCL_RESET                      0x00000000u
+
+/* GOTCL.COUNT [31:0] cnt */
+#define NICSIM_GOTCL_COUNT_SHIFT                0
+#define NICSIM_GOTCL_COUNT_MASK                 0xFFFFFFFFu
+
+/* GOTCH: Good bytes sent (high 32 bits) */
+#define NICSIM_GOTCH                            0x04024u
+#define NICSIM_GOTCH_RESET                      0x00000000u
+
+/* GOTCH.COUNT [31:0] cnt */
+#define NICSIM_GOTCH_COUNT_SHIFT                0
+#define NICSIM_GOTCH_COUNT_MASK                 0xFFFFFFFFu
+
+/* RXDMADC: Frames dropped by receive DMA faults */
+#define NICSIM_RXDMADC                          0x04028u
+#define NICSIM_RXDMADC_RESET                    0x00000000u
+
+/* RXDMADC.COUNT [31:0] cnt */
+#define NICSIM_RXDMADC_COUNT_SHIFT              0
+#define NICSIM_RXDMADC_COUNT_MASK               0xFFFFFFFFu
+
+/* DMAFC: DMA faults */
+#define NICSIM_DMAFC                            0x0402Cu
+#define NICSIM_DMAFC_RESET                      0x00000000u
+
+/* DMAFC.COUNT [31:0] cnt */
+#define NICSIM_DMAFC_COUNT_SHIFT                0
+#define NICSIM_DMAFC_COUNT_MASK                 0xFFFFFFFFu
+
+/* TXDERR: Transmit descriptors refused */
+#define NICSIM_TXDERR                           0x04030u
+#define NICSIM_TXDERR_RESET                     0x00000000u
+
+/* TXDERR.COUNT [31:0] cnt */
+#define NICSIM_TXDERR_COUNT_SHIFT               0
+#define NICSIM_TXDERR_COUNT_MASK                0xFFFFFFFFu
+
+/* MAXFRS: Maximum frame size */
+#define NICSIM_MAXFRS                           0x04268u
+#define NICSIM_MAXFRS_RESET                     0x05EE0000u
+
+/* MAXFRS.MFS [31:16] rw */
+#define NICSIM_MAXFRS_MFS_SHIFT                 16
+#define NICSIM_MAXFRS_MFS_MASK                  0xFFFF0000u
+
+/* ---------------------------------------------------------------------------
+ * Transmit queues
+ */
+
+/* TDBAL: Transmit descriptor base address (low) */
+#define NICSIM_TDBAL(n)                         (0x06000u + (n) * 0x40u)
+#define NICSIM_TDBAL_COUNT                      128u
+#define NICSIM_TDBAL_STRIDE                     0x40u
+#define NICSIM_TDBAL_RESET                      0x00000000u
+
+/* TDBAL.ADDR [31:7] rw */
+#define NICSIM_TDBAL_ADDR_SHIFT                 7
+#define NICSIM_TDBAL_ADDR_MASK                  0xFFFFFF80u
+
+/* TDBAH: Transmit descriptor base address (high) */
+#define NICSIM_TDBAH(n)                         (0x06004u + (n) * 0x40u)
+#define NICSIM_TDBAH_COUNT                      128u
+#define NICSIM_TDBAH_STRIDE                     0x40u
+#define NICSIM_TDBAH_RESET                      0x00000000u
+
+/* TDBAH.ADDR [31:0] rw */
+#define NICSIM_TDBAH_ADDR_SHIFT                 0
+#define NICSIM_TDBAH_ADDR_MASK                  0xFFFFFFFFu
+
+/* TDLEN: Transmit descriptor ring length */
+#define NICSIM_TDLEN(n)                         (0x06008u + (n) * 0x40u)
+#define NICSIM_TDLEN_COUNT                      128u
+#define NICSIM_TDLEN_STRIDE                     0x40u
+#define NICSIM_TDLEN_RESET                      0x00000000u
+
+/* TDLEN.LEN [19:7] rw */
+#define NICSIM_TDLEN_LEN_SHIFT                  7
+#define NICSIM_TDLEN_LEN_MASK                   0x000FFF80u
+
+/* TDH: Transmit descriptor head */
+#define NICSIM_TDH(n)                           (0x06010u + (n) * 0x40u)
+#define NICSIM_TDH_COUNT                        128u
+#define NICSIM_TDH_STRIDE                       0x40u
+#define NICSIM_TDH_RESET                        0x00000000u
+
+/* TDH.HEAD [15:0] rw */
+#define NICSIM_TDH_HEAD_SHIFT                   0
+#define NICSIM_TDH_HEAD_MASK                    0x0000FFFFu
+
+/* TDT: Transmit descriptor tail */
+#define NICSIM_TDT(n)                           (0x06018u + (n) * 0x40u)
+#define NICSIM_TDT_COUNT                        128u
+#define NICSIM_TDT_STRIDE                       0x40u
+#define NICSIM_TDT_RESET                        0x00000000u
+
+/* TDT.TAIL [15:0] rw */
+#define NICSIM_TDT_TAIL_SHIFT                   0
+#define NICSIM_TDT_TAIL_MASK                    0x0000FFFFu
+
+/* TXDCTL: Transmit descriptor control */
+#define NICSIM_TXDCTL(n)                        (0x06028u + (n) * 0x40u)
+#define NICSIM_TXDCTL_COUNT                     128u
+#define NICSIM_TXDCTL_STRIDE                    0x40u
+#define NICSIM_TXDCTL_RESET                     0x00000000u
+
+/* TXDCTL.FAULT [27] ro */
+#define NICSIM_TXDCTL_FAULT_SHIFT               27
+#define NICSIM_TXDCTL_FAULT_MASK                0x08000000u
+
+/* TXDCTL.ENABLE [25] rw */
+#define NICSIM_TXDCTL_ENABLE_SHIFT              25
+#define NICSIM_TXDCTL_ENABLE_MASK               0x02000000u
+
+/* TXDCTL.WTHRESH [22:16] rw */
+#define NICSIM_TXDCTL_WTHRESH_SHIFT             16
+#define NICSIM_TXDCTL_WTHRESH_MASK              0x007F0000u
+
+/* TXDCTL.HTHRESH [14:8] rw */
+#define NICSIM_TXDCTL_HTHRESH_SHIFT             8
+#define NICSIM_TXDCTL_HTHRESH_MASK              0x00007F00u
+
+/* TXDCTL.PTHRESH [6:0] rw */
+#define NICSIM_TXDCTL_PTHRESH_SHIFT             0
+#define NICSIM_TXDCTL_PTHRESH_MASK              0x0000007Fu
+
+/* QPTC: Queue frames sent */
+#define NICSIM_QPTC(n)                          (0x06030u + (n) * 0x40u)
+#define NICSIM_QPTC_COUNT                       128u
+#define NICSIM_QPTC_STRIDE                      0x40u
+#define NICSIM_QPTC_RESET                       0x00000000u
+
+/* QPTC.COUNT [31:0] cnt */
+#define NICSIM_QPTC_COUNT_SHIFT                 0
+#define NICSIM_QPTC_COUNT_MASK                  0xFFFFFFFFu
+
+/* QBTCL: Queue bytes sent (low 32 bits) */
+#define NICSIM_QBTCL(n)                         (0x06038u + (n) * 0x40u)
+#define NICSIM_QBTCL_COUNT                      128u
+#define NICSIM_QBTCL_STRIDE                     0x40u
+#define NICSIM_QBTCL_RESET                      0x00000000u
+
+/* QBTCL.COUNT [31:0] cnt */
+#define NICSIM_QBTCL_COUNT_SHIFT                0
+#define NICSIM_QBTCL_COUNT_MASK                 0xFFFFFFFFu
+
+/* QBTCH: Queue bytes sent (high 32 bits) */
+#define NICSIM_QBTCH(n)                         (0x0603Cu + (n) * 0x40u)
+#define NICSIM_QBTCH_COUNT                      128u
+#define NICSIM_QBTCH_STRIDE                     0x40u
+#define NICSIM_QBTCH_RESET                      0x00000000u
+
+/* QBTCH.COUNT [31:0] cnt */
+#define NICSIM_QBTCH_COUNT_SHIFT                0
+#define NICSIM_QBTCH_COUNT_MASK                 0xFFFFFFFFu
+
+/* ---------------------------------------------------------------------------
+ * MSI-X table and pending bits
+ */
+
+/* MSIXAL: MSI-X message address (low) */
+#define NICSIM_MSIXAL(n)                        (0x10000u + (n) * 0x10u)
+#define NICSIM_MSIXAL_COUNT                     64u
+#define NICSIM_MSIXAL_STRIDE                    0x10u
+#define NICSIM_MSIXAL_RESET                     0x00000000u
+
+/* MSIXAL.ADDR [31:2] rw */
+#define NICSIM_MSIXAL_ADDR_SHIFT                2
+#define NICSIM_MSIXAL_ADDR_MASK                 0xFFFFFFFCu
+
+/* MSIXAH: MSI-X message address (high) */
+#define NICSIM_MSIXAH(n)                        (0x10004u + (n) * 0x10u)
+#define NICSIM_MSIXAH_COUNT                     64u
+#define NICSIM_MSIXAH_STRIDE                    0x10u
+#define NICSIM_MSIXAH_RESET                     0x00000000u
+
+/* MSIXAH.ADDR [31:0] rw */
+#define NICSIM_MSIXAH_ADDR_SHIFT                0
+#define NICSIM_MSIXAH_ADDR_MASK                 0xFFFFFFFFu
+
+/* MSIXDATA: MSI-X message data */
+#define NICSIM_MSIXDATA(n)                      (0x10008u + (n) * 0x10u)
+#define NICSIM_MSIXDATA_COUNT                   64u
+#define NICSIM_MSIXDATA_STRIDE                  0x10u
+#define NICSIM_MSIXDATA_RESET                   0x00000000u
+
+/* MSIXDATA.DATA [31:0] rw */
+#define NICSIM_MSIXDATA_DATA_SHIFT              0
+#define NICSIM_MSIXDATA_DATA_MASK               0xFFFFFFFFu
+
+/* MSIXVCTRL: MSI-X vector control */
+#define NICSIM_MSIXVCTRL(n)                     (0x1000Cu + (n) * 0x10u)
+#define NICSIM_MSIXVCTRL_COUNT                  64u
+#define NICSIM_MSIXVCTRL_STRIDE                 0x10u
+#define NICSIM_MSIXVCTRL_RESET                  0x00000001u
+
+/* MSIXVCTRL.MASK [0] rw */
+#define NICSIM_MSIXVCTRL_MASK_SHIFT             0
+#define NICSIM_MSIXVCTRL_MASK_MASK              0x00000001u
+
+/* MSIXPBA: MSI-X pending bits */
+#define NICSIM_MSIXPBA(n)                       (0x11000u + (n) * 0x4u)
+#define NICSIM_MSIXPBA_COUNT                    2u
+#define NICSIM_MSIXPBA_STRIDE                   0x4u
+#define NICSIM_MSIXPBA_RESET                    0x00000000u
+
+/* MSIXPBA.PENDING [31:0] ro */
+#define NICSIM_MSIXPBA_PENDING_SHIFT            0
+#define NICSIM_MSIXPBA_PENDING_MASK             0xFFFFFFFFu
+
 #endif /* NICSIM_REGS_H */

@@ -1,10 +1,10 @@
+import type { MmioPort } from "../bus/mmio-port.js";
 import { ClockDomain } from "../kernel/clock-domain.js";
 import type { Scheduler } from "../kernel/scheduler.js";
-import type { MmioPort } from "./bus.js";
-import { type DeviceParams, resolveDeviceParams } from "./device-params.js";
 import { DeviceControl } from "./device/device-control.js";
-import { RegisterFile } from "./regs/register-file.js";
+import { type DeviceParams, resolveDeviceParams } from "./device-params.js";
 import { buildRegisterMap } from "./regs/map/index.js";
+import { RegisterFile } from "./regs/register-file.js";
 
 /**
  * The NIC: a device on the bus. The driver reaches it only through `mmio` (and, as the

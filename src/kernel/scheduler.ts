@@ -23,7 +23,8 @@ export class Scheduler implements TimerQueue {
   private readonly heap = new TimerHeap();
   private nextSeq = 0;
   private stopRequested = false;
-  private readonly listeners: FireListener[] = [];
+  /** Replaced, never mutated, so a listener may remove itself while being called. */
+  private listeners: readonly FireListener[] = [];
 
   /** Creates a reusable timer. Creating one schedules nothing. */
   timer(name: string, action: TimerAction): Timer {
@@ -46,10 +47,9 @@ export class Scheduler implements TimerQueue {
 
   /** Adds a listener called as each timer fires. */
   onFire(listener: FireListener): () => void {
-    this.listeners.push(listener);
+    this.listeners = [...this.listeners, listener];
     return () => {
-      const index = this.listeners.indexOf(listener);
-      if (index >= 0) this.listeners.splice(index, 1);
+      this.listeners = this.listeners.filter((l) => l !== listener);
     };
   }
 
@@ -94,7 +94,6 @@ export class Scheduler implements TimerQueue {
       throw new RangeError(`runUntil(${targetTicks}): time is already ${this.nowTicks}`);
     }
     const heap = this.heap;
-    const listeners = this.listeners;
     let fired = 0;
     this.stopRequested = false;
     for (;;) {
@@ -102,6 +101,7 @@ export class Scheduler implements TimerQueue {
       if (next === undefined || next.atTicks > targetTicks) break;
       heap.pop();
       this.nowTicks = next.atTicks;
+      const listeners = this.listeners;
       for (let i = 0; i < listeners.length; i++) listeners[i]!(next.atTicks, next);
       next.action(next.atTicks);
       fired++;

@@ -21,7 +21,7 @@ export const SYNTH_DEFS: RegisterDef[] = [
     title: "Control",
     desc: "Mode and kick bits.",
     sideEffects: "Writing GO starts the engine.",
-    compat: "82599: like CTRL | but smaller.",
+    compat: "82599: like CTRL, but smaller.",
     fields: [
       {
         name: "MODE",
@@ -38,7 +38,7 @@ export const SYNTH_DEFS: RegisterDef[] = [
       },
       { name: "GO", msb: 8, lsb: 8, access: "sc", desc: "Start." },
       { name: "ARM", msb: 7, lsb: 7, access: "w1s", desc: "Arm the trigger." },
-      { name: "KICK", msb: 3, lsb: 0, access: "wo", desc: "Doorbell." },
+      { name: "KICK", msb: 3, lsb: 0, access: "wo", desc: "Doorbell: queue | ring (any value)." },
     ],
   },
   {

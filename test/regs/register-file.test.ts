@@ -29,45 +29,54 @@ describe("register file write rule", () => {
   it("matches QEMU's rule for rw, ro, w1c and reserved bits", () => {
     const kinds: GenKind[] = ["rw", "ro", "w1c", "gap"];
     fc.assert(
-      fc.property(arbRegister("R", OFFSET, kinds), u32, fc.array(u32, { maxLength: 20 }), (reg, start, writes) => {
-        const file = fileWith(reg);
-        const ro = maskOf(reg, ["ro"]);
-        const w1c = maskOf(reg, ["w1c"]);
-        const rsvd = ~maskOf(reg, ["rw", "ro", "w1c"]) >>> 0;
-        const writable = maskOf(reg, ["rw", "w1c"]);
-        file.poke32(OFFSET, start);
-        let model = (start & ~rsvd) >>> 0;
-        for (const value of writes) {
-          file.write32(OFFSET, value);
-          // A register with no writable bit ignores the write entirely (and logs it).
-          if (writable !== 0) model = qemuWrite(model, value, ro, w1c, rsvd);
-          expect(file.peek32(OFFSET)).toBe(model);
-        }
-      }),
+      fc.property(
+        arbRegister("R", OFFSET, kinds),
+        u32,
+        fc.array(u32, { maxLength: 20 }),
+        (reg, start, writes) => {
+          const file = fileWith(reg);
+          const ro = maskOf(reg, ["ro"]);
+          const w1c = maskOf(reg, ["w1c"]);
+          const rsvd = ~maskOf(reg, ["rw", "ro", "w1c"]) >>> 0;
+          const writable = maskOf(reg, ["rw", "w1c"]);
+          file.poke32(OFFSET, start);
+          let model = (start & ~rsvd) >>> 0;
+          for (const value of writes) {
+            file.write32(OFFSET, value);
+            // A register with no writable bit ignores the write entirely (and logs it).
+            if (writable !== 0) model = qemuWrite(model, value, ro, w1c, rsvd);
+            expect(file.peek32(OFFSET)).toBe(model);
+          }
+        },
+      ),
     );
   });
 
   it("sets w1s and sc bits on 1, ignores 0, and hides wo bits from reads", () => {
     const kinds: GenKind[] = ["rw", "ro", "wo", "w1c", "w1s", "sc", "gap"];
     fc.assert(
-      fc.property(arbRegister("R", OFFSET, kinds), fc.array(u32, { maxLength: 20 }), (reg, writes) => {
-        const file = fileWith(reg);
-        const rw = maskOf(reg, ["rw", "wo"]);
-        const set = maskOf(reg, ["w1s", "sc"]);
-        const w1c = maskOf(reg, ["w1c"]);
-        const wo = maskOf(reg, ["wo"]);
-        let model = resetOf(reg);
-        for (const value of writes) {
-          file.write32(OFFSET, value);
-          if ((rw | set | w1c) !== 0) {
-            model = ((model & ~rw) | (value & rw)) >>> 0; // plain bits take the value
-            model = (model & ~(value & w1c)) >>> 0; // 1 clears a w1c bit
-            model = (model | (value & set)) >>> 0; // 1 sets a w1s/sc bit
+      fc.property(
+        arbRegister("R", OFFSET, kinds),
+        fc.array(u32, { maxLength: 20 }),
+        (reg, writes) => {
+          const file = fileWith(reg);
+          const rw = maskOf(reg, ["rw", "wo"]);
+          const set = maskOf(reg, ["w1s", "sc"]);
+          const w1c = maskOf(reg, ["w1c"]);
+          const wo = maskOf(reg, ["wo"]);
+          let model = resetOf(reg);
+          for (const value of writes) {
+            file.write32(OFFSET, value);
+            if ((rw | set | w1c) !== 0) {
+              model = ((model & ~rw) | (value & rw)) >>> 0; // plain bits take the value
+              model = (model & ~(value & w1c)) >>> 0; // 1 clears a w1c bit
+              model = (model | (value & set)) >>> 0; // 1 sets a w1s/sc bit
+            }
+            expect(file.peek32(OFFSET)).toBe(model);
+            expect(file.read32(OFFSET)).toBe((model & ~wo) >>> 0);
           }
-          expect(file.peek32(OFFSET)).toBe(model);
-          expect(file.read32(OFFSET)).toBe((model & ~wo) >>> 0);
-        }
-      }),
+        },
+      ),
     );
   });
 });
@@ -151,29 +160,34 @@ describe("statistics counters", () => {
 
   it("64-bit counters read low then high give the exact sum, losing nothing between reads", () => {
     fc.assert(
-      fc.property(increments, increments, fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (a, b, start) => {
-        const file = counterFile();
-        file.poke32(0x20, Number(start & 0xffff_ffffn));
-        file.poke32(0x24, Number(start >> 32n));
-        const cap = 2n ** 64n - 1n;
-        const sat = (x: bigint) => (x > cap ? cap : x);
-        let expected = start;
-        for (const n of a) {
-          file.hwCount(0x20 >>> 2, n);
-          expected = sat(expected + BigInt(n));
-        }
-        const low = file.read32(0x20);
-        let later = 0n;
-        for (const n of b) {
-          file.hwCount(0x20 >>> 2, n); // counted between the two reads
-          later = sat(later + BigInt(n));
-        }
-        const high = file.read32(0x24);
-        expect((BigInt(high) << 32n) | BigInt(low)).toBe(expected);
-        const low2 = file.read32(0x20);
-        const high2 = file.read32(0x24);
-        expect((BigInt(high2) << 32n) | BigInt(low2)).toBe(later);
-      }),
+      fc.property(
+        increments,
+        increments,
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        (a, b, start) => {
+          const file = counterFile();
+          file.poke32(0x20, Number(start & 0xffff_ffffn));
+          file.poke32(0x24, Number(start >> 32n));
+          const cap = 2n ** 64n - 1n;
+          const sat = (x: bigint) => (x > cap ? cap : x);
+          let expected = start;
+          for (const n of a) {
+            file.hwCount(0x20 >>> 2, n);
+            expected = sat(expected + BigInt(n));
+          }
+          const low = file.read32(0x20);
+          let later = 0n;
+          for (const n of b) {
+            file.hwCount(0x20 >>> 2, n); // counted between the two reads
+            later = sat(later + BigInt(n));
+          }
+          const high = file.read32(0x24);
+          expect((BigInt(high) << 32n) | BigInt(low)).toBe(expected);
+          const low2 = file.read32(0x20);
+          const high2 = file.read32(0x24);
+          expect((BigInt(high2) << 32n) | BigInt(low2)).toBe(later);
+        },
+      ),
     );
   });
 });
@@ -231,16 +245,19 @@ describe("bad accesses", () => {
       fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 0.5, OFFSET + 1, OFFSET + 2, 2 ** 40),
     );
     fc.assert(
-      fc.property(fc.array(fc.tuple(badOffset, u32, fc.boolean()), { minLength: 1 }), (accesses) => {
-        const file = fileWith(reg);
-        const before = file.words.slice();
-        for (const [offset, value, isWrite] of accesses) {
-          if (isWrite) file.write32(offset, value);
-          else expect(file.read32(offset)).toBe(0);
-        }
-        expect(file.words).toEqual(before);
-        expect(file.log.totals.unmapped + file.log.totals.unaligned).toBe(accesses.length);
-      }),
+      fc.property(
+        fc.array(fc.tuple(badOffset, u32, fc.boolean()), { minLength: 1 }),
+        (accesses) => {
+          const file = fileWith(reg);
+          const before = file.words.slice();
+          for (const [offset, value, isWrite] of accesses) {
+            if (isWrite) file.write32(offset, value);
+            else expect(file.read32(offset)).toBe(0);
+          }
+          expect(file.words).toEqual(before);
+          expect(file.log.totals.unmapped + file.log.totals.unaligned).toBe(accesses.length);
+        },
+      ),
     );
   });
 

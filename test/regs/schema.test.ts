@@ -68,11 +68,22 @@ describe("the validator catches broken schemas", () => {
   };
   const cases: [string, RegisterDef[], RegisterDef[] | string][] = [
     ["overlapping registers", [base, { ...base, name: "B" }], "overlaps A"],
-    ["array overlapping a register", [{ ...base, count: 4, stride: 4 }, { ...base, name: "B", offset: 8 }], "overlaps"],
+    [
+      "array overlapping a register",
+      [
+        { ...base, count: 4, stride: 4 },
+        { ...base, name: "B", offset: 8 },
+      ],
+      "overlaps",
+    ],
     ["duplicate names", [base, { ...base, offset: 4 }], "defined twice"],
     ["unaligned offset", [{ ...base, offset: 2 }], "not aligned"],
     ["outside the BAR", [{ ...base, offset: 0x100 }], "outside the BAR"],
-    ["field past bit 31", [{ ...base, fields: [{ name: "F", msb: 32, lsb: 0, access: "rw", desc: "f" }] }], "do not fit"],
+    [
+      "field past bit 31",
+      [{ ...base, fields: [{ name: "F", msb: 32, lsb: 0, access: "rw", desc: "f" }] }],
+      "do not fit",
+    ],
     [
       "overlapping fields",
       [
@@ -86,14 +97,46 @@ describe("the validator catches broken schemas", () => {
       ],
       "overlaps another field",
     ],
-    ["reset too wide", [{ ...base, fields: [{ name: "F", msb: 1, lsb: 0, access: "rw", reset: 4, desc: "f" }] }], "does not fit"],
     [
-      "enum value too wide",
-      [{ ...base, fields: [{ name: "F", msb: 0, lsb: 0, access: "rw", desc: "f", enum: [{ value: 2, name: "X", desc: "x" }] }] }],
+      "reset too wide",
+      [{ ...base, fields: [{ name: "F", msb: 1, lsb: 0, access: "rw", reset: 4, desc: "f" }] }],
       "does not fit",
     ],
-    ["counter half missing", [{ ...base, counter: { width: 64, half: "low", pair: "P" }, fields: [{ name: "C", msb: 31, lsb: 0, access: "cnt", desc: "c" }] }], "no high half"],
-    ["cnt field without counter", [{ ...base, fields: [{ name: "C", msb: 31, lsb: 0, access: "cnt", desc: "c" }] }], "declare a counter"],
+    [
+      "enum value too wide",
+      [
+        {
+          ...base,
+          fields: [
+            {
+              name: "F",
+              msb: 0,
+              lsb: 0,
+              access: "rw",
+              desc: "f",
+              enum: [{ value: 2, name: "X", desc: "x" }],
+            },
+          ],
+        },
+      ],
+      "does not fit",
+    ],
+    [
+      "counter half missing",
+      [
+        {
+          ...base,
+          counter: { width: 64, half: "low", pair: "P" },
+          fields: [{ name: "C", msb: 31, lsb: 0, access: "cnt", desc: "c" }],
+        },
+      ],
+      "no high half",
+    ],
+    [
+      "cnt field without counter",
+      [{ ...base, fields: [{ name: "C", msb: 31, lsb: 0, access: "cnt", desc: "c" }] }],
+      "declare a counter",
+    ],
     ["array without stride", [{ ...base, count: 2 }], "stride"],
   ];
   for (const [label, defs, expected] of cases) {

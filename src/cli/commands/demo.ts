@@ -19,7 +19,9 @@ export function runDemo(out: (line: string) => void): void {
   nic.regs.setAccessListener((op, _offset, value, regIndex) => {
     const name = map.registers[regIndex]?.name ?? "?";
     const hex = `0x${value.toString(16).padStart(8, "0")}`;
-    out(`  ${formatTicks(scheduler.nowTicks).padStart(10)}  ${op.padEnd(5)} ${name.padEnd(8)} ${hex}`);
+    out(
+      `  ${formatTicks(scheduler.nowTicks).padStart(10)}  ${op.padEnd(5)} ${name.padEnd(8)} ${hex}`,
+    );
   });
 
   out("nicsim demo: bring-up over MMIO (register trace)");
@@ -28,7 +30,10 @@ export function runDemo(out: (line: string) => void): void {
   out(`  device ${ident === IDENT_MAGIC ? "found" : "NOT found"}`);
 
   mmio.write32(at("CTRL"), map.fieldMask("CTRL", "PCIE_MASTER_DISABLE"));
-  waitFor(scheduler, () => (mmio.read32(at("STATUS")) & map.fieldMask("STATUS", "MASTER_ENABLED")) === 0);
+  waitFor(
+    scheduler,
+    () => (mmio.read32(at("STATUS")) & map.fieldMask("STATUS", "MASTER_ENABLED")) === 0,
+  );
   mmio.write32(at("CTRL"), map.fieldMask("CTRL", "RST"));
   const resetAt = scheduler.nowTicks;
   waitFor(scheduler, () => (mmio.read32(at("CTRL")) & map.fieldMask("CTRL", "RST")) === 0);

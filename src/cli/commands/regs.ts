@@ -12,6 +12,6 @@ export function runRegs(args: readonly string[], out: (line: string) => void): n
   const width = Math.max(60, Math.min(process.stdout.columns ?? 100, 120));
   const result = renderRegisterText(map, name, width);
   if (!result.ok) throw new UsageError(result.message);
-  out(result.text);
+  out(result.text.replace(/\n$/, ""));
   return 0;
 }

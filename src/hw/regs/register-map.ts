@@ -1,7 +1,10 @@
 import {
   fieldMask,
   instanceCount,
-  instanceOffset, type RegisterDef, type RegisterGroup } from "./schema.js";
+  instanceOffset,
+  type RegisterDef,
+  type RegisterGroup,
+} from "./schema.js";
 import { validateRegisterDefs } from "./validate.js";
 
 /** Where an offset lands: which register, which instance of it. */

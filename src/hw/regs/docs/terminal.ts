@@ -1,6 +1,6 @@
 import type { RegisterMap } from "../register-map.js";
 import { type RegisterDef, registerResetMask, registerResetValue } from "../schema.js";
-import { compatNote, counterSummary, hazardAdvice, RESERVED_MEANING } from "./describe.js";
+import { compatNote, counterSummary, hazardAdvice } from "./describe.js";
 import { bitsLabel, hex, hex32, offsetText } from "./format.js";
 import { accessKinds, bitRuns, groupSections } from "./layout.js";
 import { columnRows, columns, wrap } from "./plain-text.js";
@@ -22,13 +22,13 @@ export function renderRegisterText(
   width = 80,
 ): RegisterTextResult {
   const wanted = name?.trim().toUpperCase() ?? "";
-  if (wanted === "") return { ok: true, text: summary(map, width) };
+  if (wanted === "") return { ok: true, text: summary(map) };
   const reg = map.byName(wanted);
   if (reg === undefined) return { ok: false, message: unknownName(map, name ?? "", wanted) };
   return { ok: true, text: detail(map, reg, width) };
 }
 
-function summary(map: RegisterMap, width: number): string {
+function summary(map: RegisterMap): string {
   const sections = groupSections(map);
   const rows = [
     ["NAME", "OFFSET", "ACCESS", "TITLE"],
@@ -36,7 +36,8 @@ function summary(map: RegisterMap, width: number): string {
       s.registers.map((r) => [r.name, offsetText(r), accessKinds(r).join(","), r.title]),
     ),
   ];
-  const [head = [], ...lines] = columnRows(rows, width);
+  // One line per register, never wrapped, so that `nicsim regs | grep NAME` finds it whole.
+  const [head = [], ...lines] = columnRows(rows, Number.POSITIVE_INFINITY);
   const out = [...head];
   let next = 0;
   for (const { group, registers } of sections) {
@@ -67,7 +68,7 @@ function detail(map: RegisterMap, reg: RegisterDef, width: number): string {
 function fieldRows(reg: RegisterDef, width: number): string[] {
   const rows = bitRuns(reg).map(({ msb, lsb, field }) =>
     field === undefined
-      ? [bitsLabel(msb, lsb), "rsvd", "0x0", "-", RESERVED_MEANING]
+      ? [bitsLabel(msb, lsb), "rsvd", "0x0", "-", "Reserved: reads 0, writes ignored."]
       : [bitsLabel(msb, lsb), field.access, hex(field.reset ?? 0), field.name, field.desc],
   );
   return columns([["BITS", "TYPE", "RESET", "NAME", "DESCRIPTION"], ...rows], width);

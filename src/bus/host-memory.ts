@@ -1,0 +1,175 @@
+/**
+ * Host memory: the memory the driver allocates descriptor rings and buffers from and the
+ * NIC reaches only by DMA.
+ *
+ * Sparse and page-granular: an allocation maps whole 4 KiB pages, and a page takes real
+ * memory only when first written, so a multi-GiB address space costs nothing until used.
+ * Mapping is what an IOMMU would enforce: an access to a page no allocation mapped fails
+ * (the DMA engine turns that into a DMA fault), never throws. Allocations start above
+ * 4 GiB so that drivers must program both halves of 64-bit addresses.
+ */
+export const PAGE_BYTES = 4096;
+const FIRST_ADDRESS = 0x1_0000_0000;
+const ZERO_PAGE = new Uint8Array(PAGE_BYTES);
+
+/** One allocation: where it starts and how many bytes it maps (whole pages). */
+interface Region {
+  readonly address: number;
+  readonly bytes: number;
+}
+
+export class HostMemory {
+  /** Mapped pages by page number; null until first written (reads see zeros). */
+  private readonly pages = new Map<number, Uint8Array | null>();
+  private readonly regions = new Map<number, Region>();
+  private nextAddress = FIRST_ADDRESS;
+  private lastPageNumber = -1;
+  private lastPage: Uint8Array | null = null;
+
+  /** Bytes of pages currently mapped. */
+  get mappedBytes(): number {
+    return this.pages.size * PAGE_BYTES;
+  }
+
+  /** Bytes of pages actually backed by memory (written at least once). */
+  get residentBytes(): number {
+    let n = 0;
+    for (const page of this.pages.values()) if (page !== null) n++;
+    return n * PAGE_BYTES;
+  }
+
+  /**
+   * Allocates and maps `bytes` (rounded up to whole pages), page-aligned, and returns the
+   * address. Address space is never reused, so a stale address stays unmapped.
+   */
+  alloc(bytes: number): number {
+    if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+      throw new RangeError(`alloc(${bytes}): size must be a positive integer`);
+    }
+    const pageCount = Math.ceil(bytes / PAGE_BYTES);
+    const address = this.nextAddress;
+    this.nextAddress += pageCount * PAGE_BYTES;
+    const first = address / PAGE_BYTES;
+    for (let i = 0; i < pageCount; i++) this.pages.set(first + i, null);
+    this.regions.set(address, { address, bytes: pageCount * PAGE_BYTES });
+    return address;
+  }
+
+  /** Unmaps the allocation that starts at `address`; returns false if there is none. */
+  free(address: number): boolean {
+    const region = this.regions.get(address);
+    if (region === undefined) return false;
+    const first = address / PAGE_BYTES;
+    for (let i = 0; i < region.bytes / PAGE_BYTES; i++) this.pages.delete(first + i);
+    this.regions.delete(address);
+    this.lastPageNumber = -1;
+    this.lastPage = null;
+    return true;
+  }
+
+  /** True when every byte of [address, address + length) is mapped. */
+  isMapped(address: number, length: number): boolean {
+    if (!validRange(address, length)) return false;
+    const last = Math.floor((address + length - 1) / PAGE_BYTES);
+    for (let page = Math.floor(address / PAGE_BYTES); page <= last; page++) {
+      if (!this.pages.has(page)) return false;
+    }
+    return true;
+  }
+
+  /** Copies `length` bytes at `address` into `dst[dstOffset..]`. False (nothing copied) if unmapped. */
+  read(address: number, dst: Uint8Array, dstOffset: number, length: number): boolean {
+    if (!this.isMapped(address, length)) return false;
+    let done = 0;
+    while (done < length) {
+      const at = address + done;
+      const inPage = at % PAGE_BYTES;
+      const n = Math.min(length - done, PAGE_BYTES - inPage);
+      const page = this.pages.get(Math.floor(at / PAGE_BYTES)) ?? ZERO_PAGE;
+      dst.set(page.subarray(inPage, inPage + n), dstOffset + done);
+      done += n;
+    }
+    return true;
+  }
+
+  /** Copies `src[srcOffset..srcOffset+length)` to `address`. False (nothing written) if unmapped. */
+  write(address: number, src: Uint8Array, srcOffset: number, length: number): boolean {
+    if (!this.isMapped(address, length)) return false;
+    let done = 0;
+    while (done < length) {
+      const at = address + done;
+      const inPage = at % PAGE_BYTES;
+      const n = Math.min(length - done, PAGE_BYTES - inPage);
+      this.writablePage(Math.floor(at / PAGE_BYTES)).set(
+        src.subarray(srcOffset + done, srcOffset + done + n),
+        inPage,
+      );
+      done += n;
+    }
+    return true;
+  }
+
+  /** Reads a little-endian 32-bit word (4-byte aligned). Returns -1 when unmapped. */
+  readU32(address: number): number {
+    const page = this.readablePage(address);
+    if (page === undefined) return -1;
+    const i = address % PAGE_BYTES;
+    return (page[i]! | (page[i + 1]! << 8) | (page[i + 2]! << 16) | (page[i + 3]! << 24)) >>> 0;
+  }
+
+  /** Writes a little-endian 32-bit word (4-byte aligned). Returns false when unmapped. */
+  writeU32(address: number, value: number): boolean {
+    const pageNumber = Math.floor(address / PAGE_BYTES);
+    if (!this.pages.has(pageNumber) || address % 4 !== 0) return false;
+    const page = this.writablePage(pageNumber);
+    const i = address % PAGE_BYTES;
+    page[i] = value;
+    page[i + 1] = value >>> 8;
+    page[i + 2] = value >>> 16;
+    page[i + 3] = value >>> 24;
+    return true;
+  }
+
+  /** Reads a little-endian 64-bit address as two 32-bit halves. Returns -1 when unmapped. */
+  readU64(address: number): number {
+    const low = this.readU32(address);
+    const high = this.readU32(address + 4);
+    if (low < 0 || high < 0) return -1;
+    return high * 0x1_0000_0000 + low;
+  }
+
+  /** Writes a 64-bit value (below 2^53) as two little-endian halves. */
+  writeU64(address: number, value: number): boolean {
+    return (
+      this.writeU32(address, value % 0x1_0000_0000) &&
+      this.writeU32(address + 4, Math.floor(value / 0x1_0000_0000))
+    );
+  }
+
+  private readablePage(address: number): Uint8Array | undefined {
+    if (!(address >= 0) || address % 4 !== 0) return undefined;
+    const pageNumber = Math.floor(address / PAGE_BYTES);
+    if (pageNumber === this.lastPageNumber && this.lastPage !== null) return this.lastPage;
+    const page = this.pages.get(pageNumber);
+    if (page === undefined) return undefined;
+    return page ?? ZERO_PAGE;
+  }
+
+  private writablePage(pageNumber: number): Uint8Array {
+    if (pageNumber === this.lastPageNumber && this.lastPage !== null) return this.lastPage;
+    let page = this.pages.get(pageNumber) ?? null;
+    if (page === null) {
+      page = new Uint8Array(PAGE_BYTES);
+      this.pages.set(pageNumber, page);
+    }
+    this.lastPageNumber = pageNumber;
+    this.lastPage = page;
+    return page;
+  }
+}
+
+function validRange(address: number, length: number): boolean {
+  return (
+    Number.isSafeInteger(address) && Number.isSafeInteger(length) && address >= 0 && length >= 0
+  );
+}
