@@ -1,3 +1,4 @@
+import { HostMemory } from "../src/bus/host-memory.js";
 import { Nic } from "../src/hw/nic.js";
 import { Scheduler } from "../src/kernel/scheduler.js";
 import { TICKS_PER_NS, TICKS_PER_SECOND } from "../src/kernel/ticks.js";
@@ -41,7 +42,7 @@ function benchScheduler(): BenchResult {
 
 /** MMIO reads and writes through the register file with its rules and hooks. */
 function benchMmio(): BenchResult {
-  const nic = new Nic(new Scheduler());
+  const nic = new Nic(new Scheduler(), new HostMemory());
   const scratch = nic.regs.map.offsetOf("SCRATCH");
   const status = nic.regs.map.offsetOf("STATUS");
   const n = 5_000_000;

@@ -1,15 +1,30 @@
+import type { HostMemory } from "../bus/host-memory.js";
 import type { MmioPort } from "../bus/mmio-port.js";
 import { ClockDomain } from "../kernel/clock-domain.js";
 import type { Scheduler } from "../kernel/scheduler.js";
 import { DeviceControl } from "./device/device-control.js";
-import { type DeviceParams, resolveDeviceParams } from "./device-params.js";
+import { type DeviceParams, LINK_SPEEDS_MBPS, resolveDeviceParams } from "./device-params.js";
+import { DmaEngine } from "./dma/dma-engine.js";
+import { FaultRecorder } from "./dma/fault-recorder.js";
+import { InterruptUnit, type MsixListener } from "./irq/interrupt-unit.js";
+import { FrameFifo } from "./mac/frame-fifo.js";
+import { MacRx } from "./mac/mac-rx.js";
+import { WirePort } from "./mac/wire-port.js";
 import { buildRegisterMap } from "./regs/map/index.js";
 import { RegisterFile } from "./regs/register-file.js";
+import { QueueRingState } from "./rings/queue-ring-state.js";
+import { RingControl } from "./rings/ring-control.js";
+import { RxDma } from "./rx/rx-dma.js";
+import { TxDma } from "./tx/tx-dma.js";
+
+/** The smallest frame the receive packet buffer is sized for, to bound its frame count. */
+const MIN_BUFFERED_FRAME_BYTES = 60;
 
 /**
- * The NIC: a device on the bus. The driver reaches it only through `mmio` (and, as the
- * model grows, host memory by DMA and MSI-X messages); tests and debuggers may also use
- * `regs.peek32`/`poke32`, which have no side effects.
+ * The NIC: a device on the bus. The driver reaches it only through `mmio`, host memory
+ * (by the device's DMA) and MSI-X messages (`setMsixListener`); the peer reaches it
+ * through `wire`. Tests and debuggers may also use `regs.peek32`/`poke32`, which have no
+ * side effects, and the read-only views (`rxBufferedFrames`...).
  */
 export class Nic {
   readonly params: DeviceParams;
@@ -19,16 +34,141 @@ export class Nic {
   readonly control: DeviceControl;
   /** The device's memory BAR as the driver sees it. */
   readonly mmio: MmioPort;
+  readonly wire: WirePort;
+  readonly dma: DmaEngine;
+  readonly irq: InterruptUnit;
+  readonly faults: FaultRecorder;
+  readonly macRx: MacRx;
+  readonly rxPacketBuffer: FrameFifo;
+  readonly rxQueues: QueueRingState;
+  readonly txQueues: QueueRingState;
+  readonly rxDma: RxDma;
+  readonly txDma: TxDma;
 
-  constructor(scheduler: Scheduler, params: Partial<DeviceParams> = {}) {
-    this.params = resolveDeviceParams(params);
-    this.clock = ClockDomain.fromHz("nic.core", this.params.coreClockHz);
-    this.regs = new RegisterFile(buildRegisterMap(this.params), () => scheduler.nowTicks);
-    this.control = new DeviceControl(scheduler, this.clock, this.regs, this.params);
+  constructor(scheduler: Scheduler, memory: HostMemory, params: Partial<DeviceParams> = {}) {
+    const p = resolveDeviceParams(params);
+    this.params = p;
+    this.clock = ClockDomain.fromHz("nic.core", p.coreClockHz);
+    this.regs = new RegisterFile(buildRegisterMap(p), () => scheduler.nowTicks);
+    this.dma = new DmaEngine(memory, p);
+    this.control = new DeviceControl(scheduler, this.clock, this.regs, p, this.dma);
+    this.irq = new InterruptUnit(scheduler, this.clock, this.regs, p.vectors);
+    this.faults = new FaultRecorder(this.regs, this.irq);
+    this.wire = new WirePort(scheduler, p.linkSpeedMbps, p.txPacketBufferBytes);
+    this.rxPacketBuffer = new FrameFifo(
+      p.rxPacketBufferBytes,
+      Math.ceil(p.rxPacketBufferBytes / MIN_BUFFERED_FRAME_BYTES),
+    );
+    this.rxQueues = new QueueRingState(p.queues);
+    this.txQueues = new QueueRingState(p.queues);
+    this.rxDma = new RxDma(
+      scheduler,
+      this.clock,
+      this.regs,
+      this.dma,
+      this.rxQueues,
+      this.irq,
+      this.faults,
+      this.rxPacketBuffer,
+    );
+    this.txDma = new TxDma(
+      scheduler,
+      this.clock,
+      this.regs,
+      this.dma,
+      this.txQueues,
+      this.irq,
+      this.faults,
+      this.wire.fromNic,
+    );
+    this.macRx = new MacRx(this.regs, this.rxPacketBuffer, () => this.rxDma.kick());
+    this.wire.toNic.addConsumer((frame, length, flags, at) =>
+      this.macRx.receive(frame, length, flags, at),
+    );
+    this.installRingControl();
+    this.rxDma.dmaBlocked = () => this.control.masterDisabled;
+    this.txDma.dmaBlocked = () => this.control.masterDisabled;
+    this.control.onControlWrite(() => {
+      this.rxDma.kick();
+      this.txDma.kick();
+    });
+    this.control.onReset(() => this.resetEngines());
+    this.setLinkStatus();
     const regs = this.regs;
     this.mmio = {
       read32: (offset) => regs.read32(offset),
       write32: (offset, value) => regs.write32(offset, value),
     };
+  }
+
+  /** Where MSI-X messages go: the host's interrupt controller. */
+  setMsixListener(listener: MsixListener | null): void {
+    this.irq.setListener(listener);
+  }
+
+  /** Frames waiting in the receive packet buffer. */
+  get rxBufferedFrames(): number {
+    return this.rxPacketBuffer.count;
+  }
+
+  private installRingControl(): void {
+    const rx = new RingControl(
+      this.regs,
+      this.rxQueues,
+      {
+        baseLow: "RDBAL",
+        baseHigh: "RDBAH",
+        length: "RDLEN",
+        head: "RDH",
+        tail: "RDT",
+        control: "RXDCTL",
+      },
+      this.rxDma,
+    );
+    const loadBufferControl = (q: number) => {
+      const kib = rx.field("SRRCTL", "BSIZEPACKET", q);
+      this.rxQueues.bufferBytes[q] = Math.min(16, Math.max(1, kib)) * 1024;
+      this.rxQueues.dropEnabled[q] = rx.field("SRRCTL", "DROP_EN", q);
+    };
+    rx.onEnable = loadBufferControl;
+    this.regs.onWrite("SRRCTL", (q) => {
+      loadBufferControl(q);
+      this.rxDma.kick();
+    });
+    new RingControl(
+      this.regs,
+      this.txQueues,
+      {
+        baseLow: "TDBAL",
+        baseHigh: "TDBAH",
+        length: "TDLEN",
+        head: "TDH",
+        tail: "TDT",
+        control: "TXDCTL",
+      },
+      this.txDma,
+    );
+  }
+
+  private resetEngines(): void {
+    this.rxQueues.resetAll();
+    this.txQueues.resetAll();
+    this.rxPacketBuffer.clear();
+    this.rxDma.reset();
+    this.txDma.reset();
+    this.irq.reset();
+    this.dma.reset();
+    this.wire.fromNic.clear();
+    this.setLinkStatus();
+  }
+
+  private setLinkStatus(): void {
+    const map = this.regs.map;
+    const word = this.regs.wordOf("STATUS");
+    const mask = map.fieldMask("STATUS", "LINK_SPEED");
+    const code = (LINK_SPEEDS_MBPS as readonly number[]).indexOf(this.params.linkSpeedMbps);
+    const value =
+      (this.regs.words[word]! & ~mask) | (code << map.fieldShift("STATUS", "LINK_SPEED"));
+    this.regs.hwWrite(word, value >>> 0);
   }
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { HostMemory } from "../../src/bus/host-memory.js";
 import { Nic } from "../../src/hw/nic.js";
 import { Scheduler } from "../../src/kernel/scheduler.js";
 import { TICKS_PER_US } from "../../src/kernel/ticks.js";
 
 function setup() {
   const scheduler = new Scheduler();
-  const nic = new Nic(scheduler, { resetDurationTicks: 2 * TICKS_PER_US });
+  const nic = new Nic(scheduler, new HostMemory(), { resetDurationTicks: 2 * TICKS_PER_US });
   const at = (name: string, n = 0) => nic.regs.map.offsetOf(name, n);
   return { scheduler, nic, mmio: nic.mmio, at };
 }
@@ -13,7 +14,7 @@ function setup() {
 describe("device identification", () => {
   it("IDENT reads 'NICS' and DEVCAP reports the construction parameters", () => {
     const scheduler = new Scheduler();
-    const nic = new Nic(scheduler, { queues: 16, vectors: 8 });
+    const nic = new Nic(scheduler, new HostMemory(), { queues: 16, vectors: 8 });
     const map = nic.regs.map;
     const ascii = [..."NICS"].reduce((v, c) => v * 256 + c.charCodeAt(0), 0);
     expect(nic.mmio.read32(map.offsetOf("IDENT"))).toBe(ascii);

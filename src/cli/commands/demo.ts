@@ -1,3 +1,4 @@
+import { HostMemory } from "../../bus/host-memory.js";
 import { Nic } from "../../hw/nic.js";
 import { IDENT_MAGIC } from "../../hw/regs/map/device.js";
 import { Scheduler } from "../../kernel/scheduler.js";
@@ -12,7 +13,7 @@ import { formatTicks } from "../../kernel/ticks.js";
  */
 export function runDemo(out: (line: string) => void): void {
   const scheduler = new Scheduler();
-  const nic = new Nic(scheduler);
+  const nic = new Nic(scheduler, new HostMemory());
   const map = nic.regs.map;
   const mmio = nic.mmio;
   const at = (name: string) => map.offsetOf(name);

@@ -2,6 +2,7 @@ import type { ClockDomain } from "../../kernel/clock-domain.js";
 import type { Scheduler } from "../../kernel/scheduler.js";
 import type { Timer } from "../../kernel/timer.js";
 import type { DeviceParams } from "../device-params.js";
+import type { DmaEngine } from "../dma/dma-engine.js";
 import type { AccessAnomalyKind } from "../regs/access-log.js";
 import type { RegisterFile } from "../regs/register-file.js";
 
@@ -29,6 +30,7 @@ export class DeviceControl {
   private readonly resetTimer: Timer;
   private readonly masterTimer: Timer;
   private readonly resetListeners: (() => void)[] = [];
+  private readonly controlListeners: (() => void)[] = [];
   private readonly ctrlWord: number;
   private readonly statusWord: number;
   private readonly accerrWord: number;
@@ -41,7 +43,16 @@ export class DeviceControl {
   /** How many device resets have completed. */
   resetsCompleted = 0;
 
-  constructor(scheduler: Scheduler, clock: ClockDomain, regs: RegisterFile, params: DeviceParams) {
+  private readonly dma: DmaEngine;
+
+  constructor(
+    scheduler: Scheduler,
+    clock: ClockDomain,
+    regs: RegisterFile,
+    params: DeviceParams,
+    dma: DmaEngine,
+  ) {
+    this.dma = dma;
     this.scheduler = scheduler;
     this.regs = regs;
     this.clock = clock;
@@ -68,9 +79,19 @@ export class DeviceControl {
     regs.setAnomalyListener((kind) => this.recordAnomaly(kind));
   }
 
+  /** True while software has disabled DMA (CTRL.PCIE_MASTER_DISABLE). */
+  get masterDisabled(): boolean {
+    return (this.regs.words[this.ctrlWord]! & this.ctrlMasterDisable) !== 0;
+  }
+
   /** True while a reset is in progress. */
   get resetting(): boolean {
     return this.resetTimer.pending;
+  }
+
+  /** Registers a listener for every CTRL write (engines resume after DMA is re-enabled). */
+  onControlWrite(listener: () => void): void {
+    this.controlListeners.push(listener);
   }
 
   /** Registers an engine reset to run when a device reset completes. */
@@ -80,9 +101,11 @@ export class DeviceControl {
 
   private ctrlWritten(written: number): void {
     if ((written & this.ctrlRst) !== 0 && !this.resetTimer.pending) this.startReset();
-    // The master-enable status follows the disable bit at the next clock edge, once DMA in
-    // flight has drained (there is no DMA engine in flight yet at this stage of the model).
-    this.masterTimer.scheduleAt(this.clock.nextEdgeAfter(this.now()));
+    // The master-enable status follows the disable bit on the first clock edge after every
+    // DMA transfer in flight has completed (engines start no new ones once it is set).
+    const drained = Math.max(this.now(), this.dma.quietAtTicks);
+    this.masterTimer.scheduleAt(this.clock.nextEdgeAfter(drained));
+    for (const listener of this.controlListeners) listener();
   }
 
   private startReset(): void {

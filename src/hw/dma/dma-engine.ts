@@ -62,6 +62,16 @@ export class DmaEngine {
     return done;
   }
 
+  /** When the write direction can take a new transfer without queueing behind another. */
+  get writeFreeAtTicks(): Ticks {
+    return this.writeBusyUntil;
+  }
+
+  /** When the read direction can take a new transfer without queueing behind another. */
+  get readFreeAtTicks(): Ticks {
+    return Math.max(this.readBusyUntil, this.outstanding[this.outstandingHead]!);
+  }
+
   /** Copies host memory into `dst`; false (nothing copied) on unmapped memory. */
   read(address: number, dst: Uint8Array, dstOffset: number, length: number): boolean {
     if (!this.memory.read(address, dst, dstOffset, length)) return false;

@@ -223,6 +223,16 @@ export class RegisterFile {
     if (w >= 0) this.words[w] = (value & this.definedMask[w]!) >>> 0;
   }
 
+  /**
+   * Hardware: a software write the device chose to ignore after the fact (a register
+   * that is writable only in some states, such as a ring head while its queue runs).
+   * Restores `previous` and records the access as a write to a read-only register.
+   */
+  ignoreWrite(word: number, previous: number, written: number): void {
+    this.words[word] = previous;
+    this.anomaly("ro-write", "write", word * 4, written);
+  }
+
   /** Hardware: the word's stored value. */
   hwRead(word: number): number {
     return this.words[word]!;

@@ -89,6 +89,12 @@ export class RegisterMap {
     return fieldMask(def);
   }
 
+  /** The bit position of the lowest bit of field `field` of register `reg`. */
+  fieldShift(reg: string, field: string): number {
+    const mask = this.fieldMask(reg, field);
+    return 31 - Math.clz32(mask & -mask);
+  }
+
   /** The value of field `field` of register `reg` within the register value `value`. */
   fieldValue(reg: string, field: string, value: number): number {
     const mask = this.fieldMask(reg, field);

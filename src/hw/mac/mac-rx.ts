@@ -1,0 +1,71 @@
+import type { Ticks } from "../../kernel/ticks.js";
+import type { RegisterFile } from "../regs/register-file.js";
+import type { FrameFifo } from "./frame-fifo.js";
+import { FLAG_BAD_FCS } from "./wire-lane.js";
+import { FCS_BYTES } from "./wire-timing.js";
+
+/** Frames shorter than this with FCS are runts. */
+const MIN_WIRE_FRAME_BYTES = 64;
+
+/**
+ * Decides where a received frame goes and what its descriptor will say: sets the
+ * packet buffer slot's queue and write-back words (dword 0, RSS hash, status/errors,
+ * VLAN in the high half of dword 3). The packet engines (RSS, filters, checksums) plug
+ * in here; the default sends everything to queue 0 and reports nothing.
+ */
+export type RxClassifier = (
+  frame: Uint8Array,
+  length: number,
+  fifo: FrameFifo,
+  slot: number,
+) => void;
+
+/** Queue 0, no hash, no status: the device before its packet engines are configured. */
+export const DEFAULT_CLASSIFIER: RxClassifier = () => {};
+
+/**
+ * The receive MAC: takes each frame as its last bit arrives, drops and counts the ones
+ * Ethernet rejects (runts, oversize, bad FCS), and puts the rest in the receive packet
+ * buffer, or counts them missed (MPC) when it has no room.
+ */
+export class MacRx {
+  private readonly regs: RegisterFile;
+  private readonly packetBuffer: FrameFifo;
+  private readonly onFrameStored: () => void;
+  classifier: RxClassifier = DEFAULT_CLASSIFIER;
+  private readonly words: Record<"RUC" | "ROC" | "CRCERRS" | "MPC" | "MAXFRS", number>;
+  private readonly mfsMask: number;
+  private readonly mfsShift: number;
+  /** Frames that arrived from the wire, whatever became of them. */
+  framesArrived = 0;
+
+  constructor(regs: RegisterFile, packetBuffer: FrameFifo, onFrameStored: () => void) {
+    this.regs = regs;
+    this.packetBuffer = packetBuffer;
+    this.onFrameStored = onFrameStored;
+    this.words = {
+      RUC: regs.wordOf("RUC"),
+      ROC: regs.wordOf("ROC"),
+      CRCERRS: regs.wordOf("CRCERRS"),
+      MPC: regs.wordOf("MPC"),
+      MAXFRS: regs.wordOf("MAXFRS"),
+    };
+    this.mfsMask = regs.map.fieldMask("MAXFRS", "MFS");
+    this.mfsShift = regs.map.fieldShift("MAXFRS", "MFS");
+  }
+
+  /** A frame (without FCS) has fully arrived from the wire. */
+  receive(frame: Uint8Array, length: number, flags: number, atTicks: Ticks): void {
+    this.framesArrived++;
+    const regs = this.regs;
+    const wireLength = length + FCS_BYTES;
+    if (wireLength < MIN_WIRE_FRAME_BYTES) return regs.hwCount(this.words.RUC, 1);
+    const maxFrame = (regs.words[this.words.MAXFRS]! & this.mfsMask) >>> this.mfsShift;
+    if (wireLength > maxFrame) return regs.hwCount(this.words.ROC, 1);
+    if ((flags & FLAG_BAD_FCS) !== 0) return regs.hwCount(this.words.CRCERRS, 1);
+    const slot = this.packetBuffer.push(frame, 0, length, atTicks);
+    if (slot < 0) return regs.hwCount(this.words.MPC, 1);
+    this.classifier(frame, length, this.packetBuffer, slot);
+    this.onFrameStored();
+  }
+}

@@ -1,0 +1,292 @@
+import type { ClockDomain } from "../../kernel/clock-domain.js";
+import type { Scheduler } from "../../kernel/scheduler.js";
+import type { Timer } from "../../kernel/timer.js";
+import { DTYP_CONTEXT, DTYP_DATA, TX_DATA } from "../desc/formats.js";
+import { DESCRIPTOR_BYTES, fieldPosition } from "../desc/schema.js";
+import type { DmaEngine } from "../dma/dma-engine.js";
+import type { FaultRecorder } from "../dma/fault-recorder.js";
+import type { InterruptUnit } from "../irq/interrupt-unit.js";
+import type { WireLane } from "../mac/wire-lane.js";
+import { MIN_FRAME_BYTES } from "../mac/wire-timing.js";
+import type { RegisterFile } from "../regs/register-file.js";
+import { acquireDescriptors } from "../rings/descriptor-fetch.js";
+import type { QueueRingState } from "../rings/queue-ring-state.js";
+
+/** The largest frame one transmit (without segmentation) may carry, FCS excluded. */
+export const TX_MAX_FRAME_BYTES = 16 * 1024;
+const MAX_INFLIGHT = 64;
+const EOP = fieldPosition(TX_DATA, "CMD_EOP").mask;
+const RS = fieldPosition(TX_DATA, "CMD_RS").mask;
+const DEXT = fieldPosition(TX_DATA, "CMD_DEXT").mask;
+const DTYP = fieldPosition(TX_DATA, "DTYP");
+const DTALEN = fieldPosition(TX_DATA, "DTALEN").mask;
+const DD = fieldPosition(TX_DATA, "STA_DD").mask;
+
+type Gathered = "frame" | "wait" | "refused" | "fault";
+
+/**
+ * The transmit DMA engine: picks queues round robin, reads each frame's descriptors
+ * (one per buffer, the last with EOP) and buffers from host memory, and puts the frame
+ * in the transmit packet buffer, where the MAC sends it at line rate. When a frame's
+ * data has been read, its descriptors with RS get DD written back, TDH advances, the
+ * frame is counted and the queue's interrupt cause raised.
+ *
+ * A frame is refused (its descriptors completed without sending, TXDERR and
+ * OCR.TX_DESC_ERROR raised) when a descriptor is not an advanced data or context
+ * descriptor, a buffer length is 0, the frame exceeds 16 KiB, or the ring holds no EOP.
+ * A DMA fault stops the queue. A frame whose EOP software has not posted yet waits.
+ */
+export class TxDma {
+  private readonly scheduler: Scheduler;
+  private readonly clock: ClockDomain;
+  private readonly regs: RegisterFile;
+  private readonly dma: DmaEngine;
+  private readonly state: QueueRingState;
+  private readonly irq: InterruptUnit;
+  private readonly faults: FaultRecorder;
+  private readonly lane: WireLane;
+  private readonly timer: Timer;
+  /** True while the device may start no new DMA (CTRL.PCIE_MASTER_DISABLE). */
+  dmaBlocked: () => boolean = () => false;
+  private readonly frame = new Uint8Array(TX_MAX_FRAME_BYTES);
+  private roundRobin = 0;
+  // The frame being gathered.
+  private gatherDescs = 0;
+  private gatherLength = 0;
+  private gatherFaultAddress = 0;
+  // In-flight frames.
+  private readonly fQueue = new Int32Array(MAX_INFLIGHT);
+  private readonly fFirst = new Int32Array(MAX_INFLIGHT);
+  private readonly fDescs = new Int32Array(MAX_INFLIGHT);
+  private readonly fLength = new Int32Array(MAX_INFLIGHT);
+  private readonly fDone = new Float64Array(MAX_INFLIGHT);
+  private inflightHead = 0;
+  private inflightCount = 0;
+  private readonly tdhWord0: number;
+  private readonly strideWords: number;
+  private readonly ivarWord0: number;
+  private readonly txdctlWord0: number;
+  private readonly qptcWord0: number;
+  private readonly qbtcWord0: number;
+  private readonly gptcWord: number;
+  private readonly gotcWord: number;
+  private readonly txValid: number;
+  private readonly txVectorMask: number;
+  private readonly txVectorShift: number;
+  private readonly enableBit: number;
+  private readonly faultBit: number;
+
+  constructor(
+    scheduler: Scheduler,
+    clock: ClockDomain,
+    regs: RegisterFile,
+    dma: DmaEngine,
+    state: QueueRingState,
+    irq: InterruptUnit,
+    faults: FaultRecorder,
+    lane: WireLane,
+  ) {
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.regs = regs;
+    this.dma = dma;
+    this.state = state;
+    this.irq = irq;
+    this.faults = faults;
+    this.lane = lane;
+    this.timer = scheduler.timer("tx.dma", () => this.service());
+    lane.onSpace = () => this.kick();
+    const map = regs.map;
+    this.tdhWord0 = regs.wordOf("TDH");
+    this.strideWords = (map.byName("TDH")?.stride ?? 0x40) >>> 2;
+    this.ivarWord0 = regs.wordOf("IVAR");
+    this.txdctlWord0 = regs.wordOf("TXDCTL");
+    this.qptcWord0 = regs.wordOf("QPTC");
+    this.qbtcWord0 = regs.wordOf("QBTCL");
+    this.gptcWord = regs.wordOf("GPTC");
+    this.gotcWord = regs.wordOf("GOTCL");
+    this.txValid = map.fieldMask("IVAR", "TX_VALID");
+    this.txVectorMask = map.fieldMask("IVAR", "TX_VECTOR");
+    this.txVectorShift = map.fieldShift("IVAR", "TX_VECTOR");
+    this.enableBit = map.fieldMask("TXDCTL", "ENABLE");
+    this.faultBit = map.fieldMask("TXDCTL", "FAULT");
+  }
+
+  /** Descriptors were posted or space freed: work on the next clock edge. */
+  kick(): void {
+    const at = this.clock.edgeAtOrAfter(this.scheduler.nowTicks);
+    if (!this.timer.pending || this.timer.atTicks > at) this.timer.scheduleAt(at);
+  }
+
+  /** Forgets frames in flight (device reset). */
+  reset(): void {
+    this.timer.cancel();
+    this.inflightHead = 0;
+    this.inflightCount = 0;
+    this.roundRobin = 0;
+  }
+
+  private service(): void {
+    const now = this.scheduler.nowTicks;
+    while (this.inflightCount > 0 && this.fDone[this.inflightHead]! <= now) this.completeOldest();
+    let blocked = this.dmaBlocked();
+    while (!blocked && this.inflightCount < MAX_INFLIGHT && this.dma.readFreeAtTicks <= now) {
+      const q = this.nextQueue();
+      if (q < 0) break;
+      if (!this.issue(q, now)) {
+        blocked = true;
+        break;
+      }
+    }
+    let at = this.inflightCount > 0 ? this.fDone[this.inflightHead]! : Number.POSITIVE_INFINITY;
+    if (!blocked && this.nextQueue() >= 0 && this.inflightCount < MAX_INFLIGHT) {
+      at = Math.min(at, Math.max(now, this.dma.readFreeAtTicks));
+    }
+    if (at !== Number.POSITIVE_INFINITY) this.timer.scheduleAt(this.clock.edgeAtOrAfter(at));
+  }
+
+  /** The next queue in round-robin order with descriptors to process, or -1. */
+  private nextQueue(): number {
+    const state = this.state;
+    for (let i = 0; i < state.count; i++) {
+      const q = (this.roundRobin + i) % state.count;
+      if (state.enabled[q] === 1 && state.stopping[q] === 0 && state.available(q) > 0) return q;
+    }
+    return -1;
+  }
+
+  /** Processes queue q's next frame. False when the packet buffer has no room (try later). */
+  private issue(q: number, now: number): boolean {
+    const result = this.gather(q);
+    if (result === "wait") {
+      // Its EOP is not posted yet: skip the queue this round.
+      this.roundRobin = (q + 1) % this.state.count;
+      return true;
+    }
+    if (result === "fault") {
+      this.fault(q);
+      return true;
+    }
+    const length = result === "frame" ? Math.max(this.gatherLength, MIN_FRAME_BYTES) : 0;
+    if (result === "frame" && !this.lane.fifo.fits(length)) return false;
+    this.roundRobin = (q + 1) % this.state.count;
+    const descs = this.gatherDescs;
+    const readyAt = acquireDescriptors(this.state, this.dma, q, descs, now);
+    const start = Math.max(now, readyAt);
+    const done = result === "frame" ? this.dma.readDoneTicks(start, this.gatherLength) : start;
+    if (result === "refused") this.faults.descriptorError();
+    else {
+      if (length > this.gatherLength) this.frame.fill(0, this.gatherLength, length);
+      this.lane.enqueue(this.frame, 0, length, 0, this.clock.edgeAtOrAfter(done));
+    }
+    this.recordInflight(q, descs, result === "frame" ? length : -1, done);
+    return true;
+  }
+
+  /**
+   * Reads queue q's next frame's descriptors and copies its buffers into `frame`.
+   * Sets gatherDescs (descriptors the frame uses) and gatherLength.
+   */
+  private gather(q: number): Gathered {
+    const state = this.state;
+    const memory = this.dma.memory;
+    const size = state.ringSize[q]!;
+    const available = state.available(q);
+    let length = 0;
+    let refused = false;
+    for (let i = 0; i < available; i++) {
+      const at = state.ringBase[q]! + ((state.next[q]! + i) % size) * DESCRIPTOR_BYTES;
+      const cmd = memory.readU32(at + 8);
+      const buffer = memory.readU64(at);
+      if (cmd < 0 || buffer < 0) return this.gatherFault(at);
+      this.gatherDescs = i + 1;
+      const type = (cmd & DTYP.mask) >>> DTYP.shift;
+      if (type === DTYP_CONTEXT && (cmd & DEXT) !== 0) {
+        if (length === 0 && (cmd & EOP) === 0) {
+          // A context descriptor before a frame: it carries offload context (used by LSO and
+          // checksum offload) and ends nothing on its own.
+          continue;
+        }
+      }
+      const bytes = cmd & DTALEN;
+      if (type !== DTYP_DATA || (cmd & DEXT) === 0 || bytes === 0) refused = true;
+      if (!refused && length + bytes <= TX_MAX_FRAME_BYTES) {
+        if (!this.dma.read(buffer, this.frame, length, bytes)) return this.gatherFault(buffer);
+      }
+      length += bytes;
+      if (length > TX_MAX_FRAME_BYTES) refused = true;
+      if ((cmd & EOP) !== 0) {
+        this.gatherLength = length;
+        return refused ? "refused" : "frame";
+      }
+    }
+    // No EOP among the posted descriptors: wait for more, unless the ring could never hold it.
+    if (available >= size - 1) {
+      this.gatherDescs = available;
+      return "refused";
+    }
+    return "wait";
+  }
+
+  private gatherFault(address: number): Gathered {
+    this.gatherFaultAddress = address;
+    return "fault";
+  }
+
+  private fault(q: number): void {
+    this.faults.dmaFault("TX_DMA_FAULT", q, this.gatherFaultAddress);
+    this.state.faulted[q] = 1;
+    this.state.enabled[q] = 0;
+    const ctl = this.txdctlWord0 + q * this.strideWords;
+    this.regs.hwClearBits(ctl, this.enableBit);
+    this.regs.hwSetBits(ctl, this.faultBit);
+  }
+
+  private recordInflight(q: number, descs: number, length: number, done: number): void {
+    const state = this.state;
+    const i = (this.inflightHead + this.inflightCount) % MAX_INFLIGHT;
+    this.fQueue[i] = q;
+    this.fFirst[i] = state.next[q]!;
+    this.fDescs[i] = descs;
+    this.fLength[i] = length;
+    this.fDone[i] = done;
+    this.inflightCount++;
+    state.next[q] = (state.next[q]! + descs) % state.ringSize[q]!;
+    state.inflight[q]! += descs;
+  }
+
+  private completeOldest(): void {
+    const i = this.inflightHead;
+    this.inflightHead = (i + 1) % MAX_INFLIGHT;
+    this.inflightCount--;
+    const q = this.fQueue[i]!;
+    const descs = this.fDescs[i]!;
+    const length = this.fLength[i]!;
+    const state = this.state;
+    const memory = this.dma.memory;
+    const size = state.ringSize[q]!;
+    for (let d = 0; d < descs; d++) {
+      const at = state.ringBase[q]! + ((this.fFirst[i]! + d) % size) * DESCRIPTOR_BYTES;
+      const cmd = memory.readU32(at + 8);
+      if (cmd >= 0 && (cmd & RS) !== 0)
+        memory.writeU32(at + 12, (memory.readU32(at + 12) | DD) >>> 0);
+    }
+    state.inflight[q]! -= descs;
+    state.head[q] = (state.head[q]! + descs) % size;
+    this.regs.hwWrite(this.tdhWord0 + q * this.strideWords, state.head[q]!);
+    if (length >= 0) {
+      this.regs.hwCount(this.qptcWord0 + q * this.strideWords, 1);
+      this.regs.hwCount(this.qbtcWord0 + q * this.strideWords, length);
+      this.regs.hwCount(this.gptcWord, 1);
+      this.regs.hwCount(this.gotcWord, length);
+    }
+    if (state.stopping[q] === 1 && state.inflight[q] === 0) {
+      state.stopping[q] = 0;
+      state.enabled[q] = 0;
+      this.regs.hwClearBits(this.txdctlWord0 + q * this.strideWords, this.enableBit);
+    }
+    const ivar = this.regs.words[this.ivarWord0 + q]!;
+    if ((ivar & this.txValid) !== 0)
+      this.irq.raise((ivar & this.txVectorMask) >>> this.txVectorShift);
+  }
+}
