@@ -57,15 +57,27 @@ export class MacRx {
   /** A frame (without FCS) has fully arrived from the wire. */
   receive(frame: Uint8Array, length: number, flags: number, atTicks: Ticks): void {
     this.framesArrived++;
-    const regs = this.regs;
-    const wireLength = length + FCS_BYTES;
-    if (wireLength < MIN_WIRE_FRAME_BYTES) return regs.hwCount(this.words.RUC, 1);
-    const maxFrame = (regs.words[this.words.MAXFRS]! & this.mfsMask) >>> this.mfsShift;
-    if (wireLength > maxFrame) return regs.hwCount(this.words.ROC, 1);
-    if ((flags & FLAG_BAD_FCS) !== 0) return regs.hwCount(this.words.CRCERRS, 1);
+    const rejectedBy = this.rejection(length, flags);
+    if (rejectedBy >= 0) {
+      this.regs.hwCount(rejectedBy, 1);
+      return;
+    }
     const slot = this.packetBuffer.push(frame, 0, length, atTicks);
-    if (slot < 0) return regs.hwCount(this.words.MPC, 1);
+    if (slot < 0) {
+      this.regs.hwCount(this.words.MPC, 1);
+      return;
+    }
     this.classifier(frame, length, this.packetBuffer, slot);
     this.onFrameStored();
+  }
+
+  /** The counter word of the reason Ethernet rejects the frame, or -1 if it is acceptable. */
+  private rejection(length: number, flags: number): number {
+    const wireLength = length + FCS_BYTES;
+    if (wireLength < MIN_WIRE_FRAME_BYTES) return this.words.RUC;
+    const maxFrame = (this.regs.words[this.words.MAXFRS]! & this.mfsMask) >>> this.mfsShift;
+    if (wireLength > maxFrame) return this.words.ROC;
+    if ((flags & FLAG_BAD_FCS) !== 0) return this.words.CRCERRS;
+    return -1;
   }
 }
