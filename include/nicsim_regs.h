@@ -1,11 +1,13 @@
 /*
- * nicsim register map for C drivers.
+ * nicsim register map and descriptor formats for C drivers.
  *
- * Generated from src/hw/regs/map/ by `npm run docs`. Do not edit by hand: change the
- * definitions and regenerate. Reference: docs/registers.md.
+ * Generated from src/hw/regs/map/ and src/hw/desc/formats.ts by `npm run docs`. Do not
+ * edit by hand: change the definitions and regenerate. Reference: docs/registers.md.
  *
  * Offsets are byte offsets into the memory BAR; registers are 32 bits. A field's MASK
  * is in place (already shifted); enum values are field values (shift them to place).
+ * A descriptor field's DWORD is the index of its 32-bit little-endian dword within the
+ * descriptor (at byte 4 * DWORD); its SHIFT and MASK apply within that dword.
  */
 #ifndef NICSIM_REGS_H
 #define NICSIM_REGS_H
@@ -718,5 +720,179 @@
 /* MSIXPBA.PENDING [31:0] ro */
 #define NICSIM_MSIXPBA_PENDING_SHIFT            0
 #define NICSIM_MSIXPBA_PENDING_MASK             0xFFFFFFFFu
+
+/* ---------------------------------------------------------------------------
+ * Descriptors: 16-byte ring entries of little-endian 32-bit dwords
+ */
+#define NICSIM_DESC_BYTES                       16u
+
+/* ---------------------------------------------------------------------------
+ * RX_READ: Receive descriptor, read format (written by software)
+ */
+
+/* RX_READ.BUFFER_ADDR_LO dword 0 [31:0] */
+#define NICSIM_RX_READ_BUFFER_ADDR_LO_DWORD     0u
+#define NICSIM_RX_READ_BUFFER_ADDR_LO_SHIFT     0
+#define NICSIM_RX_READ_BUFFER_ADDR_LO_MASK      0xFFFFFFFFu
+
+/* RX_READ.BUFFER_ADDR_HI dword 1 [31:0] */
+#define NICSIM_RX_READ_BUFFER_ADDR_HI_DWORD     1u
+#define NICSIM_RX_READ_BUFFER_ADDR_HI_SHIFT     0
+#define NICSIM_RX_READ_BUFFER_ADDR_HI_MASK      0xFFFFFFFFu
+
+/* RX_READ.ZERO dword 2 [31:0] */
+#define NICSIM_RX_READ_ZERO_DWORD               2u
+#define NICSIM_RX_READ_ZERO_SHIFT               0
+#define NICSIM_RX_READ_ZERO_MASK                0xFFFFFFFFu
+
+/* ---------------------------------------------------------------------------
+ * RX_WRITEBACK: Receive descriptor, write-back format (written by the device)
+ */
+
+/* RX_WRITEBACK.FILTER_VALID dword 0 [24] */
+#define NICSIM_RX_WRITEBACK_FILTER_VALID_DWORD  0u
+#define NICSIM_RX_WRITEBACK_FILTER_VALID_SHIFT  24
+#define NICSIM_RX_WRITEBACK_FILTER_VALID_MASK   0x01000000u
+
+/* RX_WRITEBACK.FILTER dword 0 [23:16] */
+#define NICSIM_RX_WRITEBACK_FILTER_DWORD        0u
+#define NICSIM_RX_WRITEBACK_FILTER_SHIFT        16
+#define NICSIM_RX_WRITEBACK_FILTER_MASK         0x00FF0000u
+
+/* RX_WRITEBACK.PKT_TYPE dword 0 [15:4] */
+#define NICSIM_RX_WRITEBACK_PKT_TYPE_DWORD      0u
+#define NICSIM_RX_WRITEBACK_PKT_TYPE_SHIFT      4
+#define NICSIM_RX_WRITEBACK_PKT_TYPE_MASK       0x0000FFF0u
+
+/* RX_WRITEBACK.RSS_TYPE dword 0 [3:0] */
+#define NICSIM_RX_WRITEBACK_RSS_TYPE_DWORD      0u
+#define NICSIM_RX_WRITEBACK_RSS_TYPE_SHIFT      0
+#define NICSIM_RX_WRITEBACK_RSS_TYPE_MASK       0x0000000Fu
+
+/* RX_WRITEBACK.RSS_HASH dword 1 [31:0] */
+#define NICSIM_RX_WRITEBACK_RSS_HASH_DWORD      1u
+#define NICSIM_RX_WRITEBACK_RSS_HASH_SHIFT      0
+#define NICSIM_RX_WRITEBACK_RSS_HASH_MASK       0xFFFFFFFFu
+
+/* RX_WRITEBACK.ERR_IPE dword 2 [31] */
+#define NICSIM_RX_WRITEBACK_ERR_IPE_DWORD       2u
+#define NICSIM_RX_WRITEBACK_ERR_IPE_SHIFT       31
+#define NICSIM_RX_WRITEBACK_ERR_IPE_MASK        0x80000000u
+
+/* RX_WRITEBACK.ERR_L4E dword 2 [30] */
+#define NICSIM_RX_WRITEBACK_ERR_L4E_DWORD       2u
+#define NICSIM_RX_WRITEBACK_ERR_L4E_SHIFT       30
+#define NICSIM_RX_WRITEBACK_ERR_L4E_MASK        0x40000000u
+
+/* RX_WRITEBACK.STAT_IPCS dword 2 [6] */
+#define NICSIM_RX_WRITEBACK_STAT_IPCS_DWORD     2u
+#define NICSIM_RX_WRITEBACK_STAT_IPCS_SHIFT     6
+#define NICSIM_RX_WRITEBACK_STAT_IPCS_MASK      0x00000040u
+
+/* RX_WRITEBACK.STAT_L4CS dword 2 [5] */
+#define NICSIM_RX_WRITEBACK_STAT_L4CS_DWORD     2u
+#define NICSIM_RX_WRITEBACK_STAT_L4CS_SHIFT     5
+#define NICSIM_RX_WRITEBACK_STAT_L4CS_MASK      0x00000020u
+
+/* RX_WRITEBACK.STAT_UDPCS dword 2 [4] */
+#define NICSIM_RX_WRITEBACK_STAT_UDPCS_DWORD    2u
+#define NICSIM_RX_WRITEBACK_STAT_UDPCS_SHIFT    4
+#define NICSIM_RX_WRITEBACK_STAT_UDPCS_MASK     0x00000010u
+
+/* RX_WRITEBACK.STAT_VP dword 2 [3] */
+#define NICSIM_RX_WRITEBACK_STAT_VP_DWORD       2u
+#define NICSIM_RX_WRITEBACK_STAT_VP_SHIFT       3
+#define NICSIM_RX_WRITEBACK_STAT_VP_MASK        0x00000008u
+
+/* RX_WRITEBACK.STAT_EOP dword 2 [1] */
+#define NICSIM_RX_WRITEBACK_STAT_EOP_DWORD      2u
+#define NICSIM_RX_WRITEBACK_STAT_EOP_SHIFT      1
+#define NICSIM_RX_WRITEBACK_STAT_EOP_MASK       0x00000002u
+
+/* RX_WRITEBACK.STAT_DD dword 2 [0] */
+#define NICSIM_RX_WRITEBACK_STAT_DD_DWORD       2u
+#define NICSIM_RX_WRITEBACK_STAT_DD_SHIFT       0
+#define NICSIM_RX_WRITEBACK_STAT_DD_MASK        0x00000001u
+
+/* RX_WRITEBACK.VLAN dword 3 [31:16] */
+#define NICSIM_RX_WRITEBACK_VLAN_DWORD          3u
+#define NICSIM_RX_WRITEBACK_VLAN_SHIFT          16
+#define NICSIM_RX_WRITEBACK_VLAN_MASK           0xFFFF0000u
+
+/* RX_WRITEBACK.PKT_LEN dword 3 [15:0] */
+#define NICSIM_RX_WRITEBACK_PKT_LEN_DWORD       3u
+#define NICSIM_RX_WRITEBACK_PKT_LEN_SHIFT       0
+#define NICSIM_RX_WRITEBACK_PKT_LEN_MASK        0x0000FFFFu
+
+/* ---------------------------------------------------------------------------
+ * TX_DATA: Transmit data descriptor (written by software)
+ */
+
+/* TX_DATA.BUFFER_ADDR_LO dword 0 [31:0] */
+#define NICSIM_TX_DATA_BUFFER_ADDR_LO_DWORD     0u
+#define NICSIM_TX_DATA_BUFFER_ADDR_LO_SHIFT     0
+#define NICSIM_TX_DATA_BUFFER_ADDR_LO_MASK      0xFFFFFFFFu
+
+/* TX_DATA.BUFFER_ADDR_HI dword 1 [31:0] */
+#define NICSIM_TX_DATA_BUFFER_ADDR_HI_DWORD     1u
+#define NICSIM_TX_DATA_BUFFER_ADDR_HI_SHIFT     0
+#define NICSIM_TX_DATA_BUFFER_ADDR_HI_MASK      0xFFFFFFFFu
+
+/* TX_DATA.CMD_TSE dword 2 [31] */
+#define NICSIM_TX_DATA_CMD_TSE_DWORD            2u
+#define NICSIM_TX_DATA_CMD_TSE_SHIFT            31
+#define NICSIM_TX_DATA_CMD_TSE_MASK             0x80000000u
+
+/* TX_DATA.CMD_DEXT dword 2 [29] */
+#define NICSIM_TX_DATA_CMD_DEXT_DWORD           2u
+#define NICSIM_TX_DATA_CMD_DEXT_SHIFT           29
+#define NICSIM_TX_DATA_CMD_DEXT_MASK            0x20000000u
+
+/* TX_DATA.CMD_RS dword 2 [27] */
+#define NICSIM_TX_DATA_CMD_RS_DWORD             2u
+#define NICSIM_TX_DATA_CMD_RS_SHIFT             27
+#define NICSIM_TX_DATA_CMD_RS_MASK              0x08000000u
+
+/* TX_DATA.CMD_IFCS dword 2 [25] */
+#define NICSIM_TX_DATA_CMD_IFCS_DWORD           2u
+#define NICSIM_TX_DATA_CMD_IFCS_SHIFT           25
+#define NICSIM_TX_DATA_CMD_IFCS_MASK            0x02000000u
+
+/* TX_DATA.CMD_EOP dword 2 [24] */
+#define NICSIM_TX_DATA_CMD_EOP_DWORD            2u
+#define NICSIM_TX_DATA_CMD_EOP_SHIFT            24
+#define NICSIM_TX_DATA_CMD_EOP_MASK             0x01000000u
+
+/* TX_DATA.DTYP dword 2 [23:20] */
+#define NICSIM_TX_DATA_DTYP_DWORD               2u
+#define NICSIM_TX_DATA_DTYP_SHIFT               20
+#define NICSIM_TX_DATA_DTYP_MASK                0x00F00000u
+#define NICSIM_TX_DATA_DTYP_DATA                3u
+#define NICSIM_TX_DATA_DTYP_CONTEXT             2u
+
+/* TX_DATA.DTALEN dword 2 [15:0] */
+#define NICSIM_TX_DATA_DTALEN_DWORD             2u
+#define NICSIM_TX_DATA_DTALEN_SHIFT             0
+#define NICSIM_TX_DATA_DTALEN_MASK              0x0000FFFFu
+
+/* TX_DATA.PAYLEN dword 3 [31:14] */
+#define NICSIM_TX_DATA_PAYLEN_DWORD             3u
+#define NICSIM_TX_DATA_PAYLEN_SHIFT             14
+#define NICSIM_TX_DATA_PAYLEN_MASK              0xFFFFC000u
+
+/* TX_DATA.POPTS_TXSM dword 3 [9] */
+#define NICSIM_TX_DATA_POPTS_TXSM_DWORD         3u
+#define NICSIM_TX_DATA_POPTS_TXSM_SHIFT         9
+#define NICSIM_TX_DATA_POPTS_TXSM_MASK          0x00000200u
+
+/* TX_DATA.POPTS_IXSM dword 3 [8] */
+#define NICSIM_TX_DATA_POPTS_IXSM_DWORD         3u
+#define NICSIM_TX_DATA_POPTS_IXSM_SHIFT         8
+#define NICSIM_TX_DATA_POPTS_IXSM_MASK          0x00000100u
+
+/* TX_DATA.STA_DD dword 3 [0] */
+#define NICSIM_TX_DATA_STA_DD_DWORD             3u
+#define NICSIM_TX_DATA_STA_DD_SHIFT             0
+#define NICSIM_TX_DATA_STA_DD_MASK              0x00000001u
 
 #endif /* NICSIM_REGS_H */

@@ -94,6 +94,14 @@ export class HostMemory {
 
   /** Copies `src[srcOffset..srcOffset+length)` to `address`. False (nothing written) if unmapped. */
   write(address: number, src: Uint8Array, srcOffset: number, length: number): boolean {
+    const inPage = address % PAGE_BYTES;
+    if (inPage + length <= PAGE_BYTES && length >= 0 && address >= 0) {
+      // The common case, one page: no range walk, and small copies without a view object.
+      const page = this.pageForWrite(Math.floor(address / PAGE_BYTES));
+      if (page === null) return false;
+      copyBytes(src, srcOffset, page, inPage, length);
+      return true;
+    }
     if (!this.isMapped(address, length)) return false;
     let done = 0;
     while (done < length) {
@@ -119,14 +127,10 @@ export class HostMemory {
 
   /** Writes a little-endian 32-bit word (4-byte aligned). Returns false when unmapped. */
   writeU32(address: number, value: number): boolean {
-    const pageNumber = Math.floor(address / PAGE_BYTES);
-    if (!this.pages.has(pageNumber) || address % 4 !== 0) return false;
-    const page = this.writablePage(pageNumber);
-    const i = address % PAGE_BYTES;
-    page[i] = value;
-    page[i + 1] = value >>> 8;
-    page[i + 2] = value >>> 16;
-    page[i + 3] = value >>> 24;
+    if (address % 4 !== 0) return false;
+    const page = this.pageForWrite(Math.floor(address / PAGE_BYTES));
+    if (page === null) return false;
+    putU32(page, address % PAGE_BYTES, value);
     return true;
   }
 
@@ -146,13 +150,39 @@ export class HostMemory {
     );
   }
 
+  /**
+   * Writes a 16-byte descriptor as four little-endian dwords with one page lookup.
+   * `address` is 16-byte aligned. Returns false when unmapped.
+   */
+  writeDescriptor(address: number, w0: number, w1: number, w2: number, w3: number): boolean {
+    if (address % 16 !== 0) return false;
+    const page = this.pageForWrite(Math.floor(address / PAGE_BYTES));
+    if (page === null) return false;
+    const i = address % PAGE_BYTES;
+    putU32(page, i, w0);
+    putU32(page, i + 4, w1);
+    putU32(page, i + 8, w2);
+    putU32(page, i + 12, w3);
+    return true;
+  }
+
+  /** The page to write, materialised if untouched, or null when unmapped. */
+  private pageForWrite(pageNumber: number): Uint8Array | null {
+    if (pageNumber === this.lastPageNumber && this.lastPage !== null) return this.lastPage;
+    if (!this.pages.has(pageNumber)) return null;
+    return this.writablePage(pageNumber);
+  }
+
   private readablePage(address: number): Uint8Array | undefined {
     if (!(address >= 0) || address % 4 !== 0) return undefined;
     const pageNumber = Math.floor(address / PAGE_BYTES);
     if (pageNumber === this.lastPageNumber && this.lastPage !== null) return this.lastPage;
     const page = this.pages.get(pageNumber);
     if (page === undefined) return undefined;
-    return page ?? ZERO_PAGE;
+    if (page === null) return ZERO_PAGE;
+    this.lastPageNumber = pageNumber;
+    this.lastPage = page;
+    return page;
   }
 
   private writablePage(pageNumber: number): Uint8Array {
@@ -166,6 +196,28 @@ export class HostMemory {
     this.lastPage = page;
     return page;
   }
+}
+
+/** Copies bytes; a plain loop for short runs avoids creating a view object per copy. */
+export function copyBytes(
+  src: Uint8Array,
+  srcOffset: number,
+  dst: Uint8Array,
+  dstOffset: number,
+  length: number,
+): void {
+  if (length <= 128) {
+    for (let i = 0; i < length; i++) dst[dstOffset + i] = src[srcOffset + i]!;
+  } else {
+    dst.set(src.subarray(srcOffset, srcOffset + length), dstOffset);
+  }
+}
+
+function putU32(page: Uint8Array, i: number, value: number): void {
+  page[i] = value;
+  page[i + 1] = value >>> 8;
+  page[i + 2] = value >>> 16;
+  page[i + 3] = value >>> 24;
 }
 
 function validRange(address: number, length: number): boolean {

@@ -23,6 +23,8 @@ export class Scheduler implements TimerQueue {
   private readonly heap = new TimerHeap();
   private nextSeq = 0;
   private stopRequested = false;
+  /** True when the last `runUntil` returned early because of `requestStop()`. */
+  stopped = false;
   /** Replaced, never mutated, so a listener may remove itself while being called. */
   private listeners: readonly FireListener[] = [];
 
@@ -96,6 +98,7 @@ export class Scheduler implements TimerQueue {
     const heap = this.heap;
     let fired = 0;
     this.stopRequested = false;
+    this.stopped = false;
     for (;;) {
       const next = heap.peek();
       if (next === undefined || next.atTicks > targetTicks) break;
@@ -103,20 +106,24 @@ export class Scheduler implements TimerQueue {
       this.nowTicks = next.atTicks;
       const listeners = this.listeners;
       for (let i = 0; i < listeners.length; i++) listeners[i]!(next.atTicks, next);
-      next.action(next.atTicks);
+      // Counted before the action runs, so an action that throws leaves the count right.
       fired++;
+      this.firedCount++;
+      next.action(next.atTicks);
       if (this.stopRequested) {
         this.stopRequested = false;
-        this.firedCount += fired;
+        this.stopped = true;
         return fired;
       }
     }
     this.nowTicks = targetTicks;
-    this.firedCount += fired;
     return fired;
   }
 
-  /** Advances exactly one cycle of `clock`: to its first edge after now. Returns that edge. */
+  /**
+   * Advances exactly one cycle of `clock`: to its first edge after now, and returns the
+   * time reached (that edge, unless a timer called `requestStop()` on the way).
+   */
   step(clock: ClockDomain): Ticks {
     const edge = clock.nextEdgeAfter(this.nowTicks);
     this.runUntil(edge);
@@ -124,17 +131,16 @@ export class Scheduler implements TimerQueue {
   }
 
   /**
-   * Fires timers until none is pending or the next is after `limitTicks`, leaving the
-   * time at the last timer fired. Returns how many fired.
+   * Fires timers until none is pending, the next is after `limitTicks`, or a timer calls
+   * `requestStop()`, leaving the time at the last timer fired. Returns how many fired.
    */
   runUntilIdle(limitTicks: Ticks = Number.MAX_SAFE_INTEGER): number {
     let fired = 0;
     for (;;) {
       const next = this.heap.peek();
       if (next === undefined || next.atTicks > limitTicks) return fired;
-      const before = this.firedCount;
-      this.runUntil(next.atTicks);
-      fired += this.firedCount - before;
+      fired += this.runUntil(next.atTicks);
+      if (this.stopped) return fired;
     }
   }
 }

@@ -52,14 +52,23 @@ export function isValidTicks(value: number): boolean {
 
 /** Formats a tick count for humans: `12.345 us`, `3 ns`, `1.5 ms`. */
 export function formatTicks(ticks: Ticks): string {
+  const units: [number, string][] = [
+    [TICKS_PER_SECOND, "s"],
+    [TICKS_PER_MS, "ms"],
+    [TICKS_PER_US, "us"],
+    [TICKS_PER_NS, "ns"],
+  ];
   const abs = Math.abs(ticks);
-  if (abs >= TICKS_PER_SECOND) return `${trim(ticks / TICKS_PER_SECOND)} s`;
-  if (abs >= TICKS_PER_MS) return `${trim(ticks / TICKS_PER_MS)} ms`;
-  if (abs >= TICKS_PER_US) return `${trim(ticks / TICKS_PER_US)} us`;
-  if (abs >= TICKS_PER_NS) return `${trim(ticks / TICKS_PER_NS)} ns`;
+  for (let i = 0; i < units.length; i++) {
+    const [scale, name] = units[i]!;
+    if (abs < scale) continue;
+    const value = Number((ticks / scale).toFixed(3));
+    // Rounding up to 1000 of a unit reads better as 1 of the next: "1 ms", not "1000 us".
+    const bigger = units[i - 1];
+    if (Math.abs(value) >= 1000 && bigger !== undefined) {
+      return `${Number((ticks / bigger[0]).toFixed(3))} ${bigger[1]}`;
+    }
+    return `${value} ${name}`;
+  }
   return `${ticks} ps`;
-}
-
-function trim(value: number): string {
-  return String(Number(value.toFixed(3)));
 }

@@ -1,6 +1,6 @@
 /**
- * Writes or checks the files generated from the register map (docs/registers.md,
- * include/nicsim_regs.h).
+ * Writes or checks the files generated from the register map and the descriptor
+ * formats (docs/registers.md, include/nicsim_regs.h).
  *
  *   node dist/src/tools/gen-docs.js --write   regenerate them
  *   node dist/src/tools/gen-docs.js --check   exit 1 if any is missing or stale
@@ -44,13 +44,13 @@ function write(root: string, files: readonly GeneratedFile[]): number {
 function check(root: string, files: readonly GeneratedFile[]): number {
   const stale = files.filter((file) => !current(root, file)).map((file) => file.path);
   if (stale.length === 0) {
-    console.log("generated register docs are up to date");
+    console.log("generated register and descriptor docs are up to date");
     return 0;
   }
   console.error(
     `stale generated file(s): ${stale.join(", ")}\n` +
-      "They no longer match the register map in src/hw/regs/map/. Run `npm run docs` to " +
-      "regenerate them and commit the result.",
+      "They no longer match the register map in src/hw/regs/map/ or the descriptor formats " +
+      "in src/hw/desc/formats.ts. Run `npm run docs` to regenerate them and commit the result.",
   );
   return 1;
 }

@@ -10,7 +10,7 @@ describe("receive path, end to end through registers and host memory", () => {
     h.write("MSIXVCTRL", 0, 2);
     const ring = h.setupRing("rx", 0, 8);
     const buffers = [0, 1, 2, 3].map(() => h.memory.alloc(2048));
-    buffers.forEach((b, i) => h.postRx(ring, i, b));
+    for (const [i, b] of buffers.entries()) h.postRx(ring, i, b);
     h.write("RDT", 4, 0);
     const frame = NicHarness.frame(100, 7);
     expect(h.nic.wire.inject(frame, 0, frame.length)).toBe(true);

@@ -892,3 +892,29 @@ describe("Scheduler determinism", () => {
     expect(rngScenario(1)).not.toEqual(rngScenario(2));
   });
 });
+
+describe("Scheduler stop and counting", () => {
+  it("runUntilIdle honours requestStop()", () => {
+    const s = new Scheduler();
+    const fired: number[] = [];
+    s.at(10, "a", () => {
+      fired.push(10);
+      s.requestStop();
+    });
+    s.at(20, "b", () => fired.push(20));
+    s.runUntilIdle();
+    expect(fired).toEqual([10]);
+    expect(s.stopped).toBe(true);
+    expect(s.nowTicks).toBe(10);
+  });
+
+  it("counts a timer whose action throws", () => {
+    const s = new Scheduler();
+    s.at(5, "ok", () => {});
+    s.at(6, "boom", () => {
+      throw new Error("boom");
+    });
+    expect(() => s.runUntil(10)).toThrow("boom");
+    expect(s.firedCount).toBe(2);
+  });
+});

@@ -111,3 +111,11 @@ describe("ticks", () => {
     for (const [ticks, text] of cases) expect(formatTicks(ticks), String(ticks)).toBe(text);
   });
 });
+
+describe("formatTicks at unit boundaries", () => {
+  it("moves to the next unit when rounding reaches 1000", () => {
+    expect(formatTicks(999_999_999)).toBe("1 ms");
+    expect(formatTicks(999_999_500)).toBe("1 ms");
+    expect(formatTicks(999_999)).toBe("999.999 ns");
+  });
+});

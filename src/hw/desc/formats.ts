@@ -8,7 +8,7 @@ export const RX_READ: DescriptorFormat = {
     "What software writes before advancing RDT: where the device may put a frame. Software " +
     "must leave dword 2 zero, so that DD reads 0 until the device writes the descriptor back.",
   writer: "software",
-  compat: "82599 advanced receive descriptor, read format (header split not modelled).",
+  compat: "As the 82599's advanced receive descriptor, read format (header split not modelled).",
   fields: [
     { name: "BUFFER_ADDR_LO", dword: 0, msb: 31, lsb: 0, desc: "Buffer address bits 31:0." },
     { name: "BUFFER_ADDR_HI", dword: 1, msb: 31, lsb: 0, desc: "Buffer address bits 63:32." },
@@ -94,6 +94,11 @@ export const RX_WRITEBACK: DescriptorFormat = {
   ],
 };
 
+/** TX_DATA.DTYP for a data descriptor. */
+export const DTYP_DATA = 3;
+/** TX_DATA.DTYP for a context descriptor. */
+export const DTYP_CONTEXT = 2;
+
 /** Transmit data descriptor. */
 export const TX_DATA: DescriptorFormat = {
   name: "TX_DATA",
@@ -103,7 +108,7 @@ export const TX_DATA: DescriptorFormat = {
     "one with EOP. With RS set, the device writes DD back when it has read the buffers.",
   writer: "software",
   compat:
-    "82599 advanced transmit data descriptor (DTYP 3, DEXT 1); the fields shown are the ones modelled.",
+    "As the 82599's advanced transmit data descriptor (DTYP 3, DEXT 1); the fields shown are the ones modelled.",
   fields: [
     { name: "BUFFER_ADDR_LO", dword: 0, msb: 31, lsb: 0, desc: "Buffer address bits 31:0." },
     { name: "BUFFER_ADDR_HI", dword: 1, msb: 31, lsb: 0, desc: "Buffer address bits 63:32." },
@@ -130,7 +135,21 @@ export const TX_DATA: DescriptorFormat = {
       lsb: 24,
       desc: "End of packet: the frame's last buffer.",
     },
-    { name: "DTYP", dword: 2, msb: 23, lsb: 20, desc: "Descriptor type: 3 data, 2 context." },
+    {
+      name: "DTYP",
+      dword: 2,
+      msb: 23,
+      lsb: 20,
+      desc: "Descriptor type: 3 data, 2 context.",
+      enum: [
+        { value: DTYP_DATA, name: "DATA", desc: "Data descriptor (this format)." },
+        {
+          value: DTYP_CONTEXT,
+          name: "CONTEXT",
+          desc: "Context descriptor: offload context for the frame that follows; no data.",
+        },
+      ],
+    },
     { name: "DTALEN", dword: 2, msb: 15, lsb: 0, desc: "Bytes in this buffer (1 or more)." },
     { name: "PAYLEN", dword: 3, msb: 31, lsb: 14, desc: "Total payload bytes (used with TSE)." },
     { name: "POPTS_TXSM", dword: 3, msb: 9, lsb: 9, desc: "Insert the TCP/UDP checksum." },
@@ -147,8 +166,3 @@ export const TX_DATA: DescriptorFormat = {
 
 /** Every descriptor format, in the order the reference lists them. */
 export const DESCRIPTOR_FORMATS: readonly DescriptorFormat[] = [RX_READ, RX_WRITEBACK, TX_DATA];
-
-/** TX_DATA.DTYP for a data descriptor. */
-export const DTYP_DATA = 3;
-/** TX_DATA.DTYP for a context descriptor. */
-export const DTYP_CONTEXT = 2;

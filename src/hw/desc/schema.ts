@@ -10,6 +10,15 @@ export interface DescriptorField {
   readonly msb: number;
   readonly lsb: number;
   readonly desc: string;
+  /** Named values of the field, for the reference and the C header (field units, not shifted). */
+  readonly enum?: readonly DescriptorFieldValue[];
+}
+
+/** One named value of a descriptor field. */
+export interface DescriptorFieldValue {
+  readonly value: number;
+  readonly name: string;
+  readonly desc: string;
 }
 
 export interface DescriptorFormat {
@@ -23,6 +32,10 @@ export interface DescriptorFormat {
 }
 
 export const DESCRIPTOR_BYTES = 16;
+/** Dwords in a descriptor. */
+export const DESCRIPTOR_DWORDS = DESCRIPTOR_BYTES / 4;
+/** Bits in a dword, numbered 0 (least significant) to 31. */
+export const DWORD_BITS = 32;
 
 /** A field's position, ready for the hot path. */
 export interface FieldPosition {

@@ -1,3 +1,4 @@
+import { copyBytes } from "../../bus/host-memory.js";
 import type { Ticks } from "../../kernel/ticks.js";
 
 /**
@@ -12,7 +13,8 @@ import type { Ticks } from "../../kernel/ticks.js";
 export class FrameFifo {
   readonly capacityBytes: number;
   readonly maxFrames: number;
-  private readonly store: Uint8Array;
+  /** The byte store; `contiguousOffset` says where a frame's bytes sit in it. */
+  readonly store: Uint8Array;
   private readonly start: Int32Array;
   private readonly length: Int32Array;
   readonly queue: Int32Array;
@@ -62,8 +64,8 @@ export class FrameFifo {
     const slot = (this.headSlot + this.frames) % this.maxFrames;
     const at = (this.firstByte + this.bytesUsed) % this.capacityBytes;
     const firstPart = Math.min(length, this.capacityBytes - at);
-    this.store.set(src.subarray(offset, offset + firstPart), at);
-    if (firstPart < length) this.store.set(src.subarray(offset + firstPart, offset + length), 0);
+    copyBytes(src, offset, this.store, at, firstPart);
+    if (firstPart < length) copyBytes(src, offset + firstPart, this.store, 0, length - firstPart);
     this.start[slot] = at;
     this.length[slot] = length;
     this.arrivalTicks[slot] = arrivalTicks;
@@ -89,6 +91,17 @@ export class FrameFifo {
 
   lengthOf(slot: number): number {
     return this.length[slot]!;
+  }
+
+  /**
+   * Where bytes [from, from+len) of the frame in `slot` start in `store`, or -1 when they
+   * wrap around its end (use `view` then).
+   */
+  contiguousOffset(slot: number, from: number, len: number): number {
+    const at = this.start[slot]! + from;
+    if (at + len <= this.capacityBytes) return at;
+    if (at >= this.capacityBytes) return at - this.capacityBytes;
+    return -1;
   }
 
   /**

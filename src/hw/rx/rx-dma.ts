@@ -217,8 +217,13 @@ export class RxDma {
       const buffer = memory.readU64(descAddress);
       if (buffer < 0) return this.fault(q, descAddress);
       const chunk = Math.min(bufferBytes, length - i * bufferBytes);
-      const bytes = this.packetBuffer.view(slot, i * bufferBytes, chunk, this.scratch);
-      if (!this.dma.write(buffer, bytes, 0, chunk)) return this.fault(q, buffer);
+      const pbuf = this.packetBuffer;
+      const at = pbuf.contiguousOffset(slot, i * bufferBytes, chunk);
+      const ok =
+        at >= 0
+          ? this.dma.write(buffer, pbuf.store, at, chunk)
+          : this.dma.write(buffer, pbuf.view(slot, i * bufferBytes, chunk, this.scratch), 0, chunk);
+      if (!ok) return this.fault(q, buffer);
     }
     return true;
   }
@@ -301,10 +306,8 @@ export class RxDma {
       const chunk = last ? length - d * bufferBytes : bufferBytes;
       let word2 = last ? status | EOP : status & ~LAST_ONLY;
       if (withDone) word2 |= DD;
-      memory.writeU32(at, this.fWord0[i]!);
-      memory.writeU32(at + 4, this.fWord1[i]!);
-      memory.writeU32(at + 12, (this.fWord3[i]! | chunk) >>> 0);
-      memory.writeU32(at + 8, word2 >>> 0);
+      const word3 = (this.fWord3[i]! | chunk) >>> 0;
+      memory.writeDescriptor(at, this.fWord0[i]!, this.fWord1[i]!, word2 >>> 0, word3);
     }
   }
 

@@ -1,3 +1,11 @@
+import { DESCRIPTOR_FORMATS } from "../../desc/formats.js";
+import {
+  DESCRIPTOR_BYTES,
+  type DescriptorField,
+  type DescriptorFormat,
+  fieldPosition,
+} from "../../desc/schema.js";
+import { assertValidDescriptorFormats } from "../../desc/validate.js";
 import type { DeviceParams } from "../../device-params.js";
 import type { RegisterMap } from "../register-map.js";
 import {
@@ -23,22 +31,30 @@ interface Define {
 
 /**
  * The C header, `include/nicsim_regs.h`: offsets, resets, field shifts and masks and
- * enum values as macros, so a C driver uses the same numbers as the model. Throws if
- * two macros would share a name (say a field `W1C` next to the register's `_W1C_MASK`),
- * since the compiler would otherwise keep whichever came last.
+ * enum values as macros, then the descriptor formats' field positions, so a C driver
+ * uses the same numbers as the model. Throws if the descriptor formats are invalid, or
+ * if two macros would share a name (say a field `W1C` next to the register's
+ * `_W1C_MASK`), since the compiler would otherwise keep whichever came last.
  */
-export function renderCHeader(map: RegisterMap, params: DeviceParams): string {
-  const blocks = [deviceBlock(map, params), ...groupBlocks(map)];
+export function renderCHeader(
+  map: RegisterMap,
+  params: DeviceParams,
+  formats: readonly DescriptorFormat[] = DESCRIPTOR_FORMATS,
+): string {
+  assertValidDescriptorFormats(formats);
+  const blocks = [deviceBlock(map, params), ...groupBlocks(map), ...descriptorBlocks(formats)];
   checkUnique(blocks.flatMap((b) => b.defines));
   return [
     "/*",
-    " * nicsim register map for C drivers.",
+    " * nicsim register map and descriptor formats for C drivers.",
     " *",
-    " * Generated from src/hw/regs/map/ by `npm run docs`. Do not edit by hand: change the",
-    " * definitions and regenerate. Reference: docs/registers.md.",
+    " * Generated from src/hw/regs/map/ and src/hw/desc/formats.ts by `npm run docs`. Do not",
+    " * edit by hand: change the definitions and regenerate. Reference: docs/registers.md.",
     " *",
     " * Offsets are byte offsets into the memory BAR; registers are 32 bits. A field's MASK",
     " * is in place (already shifted); enum values are field values (shift them to place).",
+    " * A descriptor field's DWORD is the index of its 32-bit little-endian dword within the",
+    " * descriptor (at byte 4 * DWORD); its SHIFT and MASK apply within that dword.",
     " */",
     `#ifndef ${GUARD}`,
     `#define ${GUARD}`,
@@ -109,6 +125,47 @@ function registerDefines(reg: RegisterDef): Define[] {
     );
   }
   return defs;
+}
+
+/** The descriptor size, then one block per format. */
+function descriptorBlocks(formats: readonly DescriptorFormat[]): Block[] {
+  if (formats.length === 0) return [];
+  const size: Block = {
+    banner: `Descriptors: ${DESCRIPTOR_BYTES}-byte ring entries of little-endian 32-bit dwords`,
+    defines: [{ name: "NICSIM_DESC_BYTES", value: `${DESCRIPTOR_BYTES}u` }],
+  };
+  return [
+    size,
+    ...formats.map((format) => ({
+      banner: `${format.name}: ${format.title} (written by ${writerName(format)})`,
+      defines: [...format.fields].sort(dwordThenMsb).flatMap((f) => descriptorDefines(format, f)),
+    })),
+  ];
+}
+
+function writerName(format: DescriptorFormat): string {
+  return format.writer === "device" ? "the device" : "software";
+}
+
+/** Fields in the reference's order: dword 0 first, MSB first within a dword. */
+function dwordThenMsb(a: DescriptorField, b: DescriptorField): number {
+  return a.dword - b.dword || b.msb - a.msb;
+}
+
+function descriptorDefines(format: DescriptorFormat, field: DescriptorField): Define[] {
+  const f = `NICSIM_${format.name}_${field.name}`;
+  // The engines' own positions, so that the header and the model cannot disagree.
+  const { shift, mask } = fieldPosition(format, field.name);
+  return [
+    {
+      name: `${f}_DWORD`,
+      value: `${field.dword}u`,
+      comment: `${format.name}.${field.name} dword ${field.dword} ${bitsLabel(field.msb, field.lsb)}`,
+    },
+    { name: `${f}_SHIFT`, value: `${shift}` },
+    { name: `${f}_MASK`, value: `${hex32(mask)}u` },
+    ...(field.enum ?? []).map((e) => ({ name: `${f}_${e.name}`, value: `${e.value}u` })),
+  ];
 }
 
 /** The masks a driver needs to avoid read-modify-write hazards, where the register has such bits. */

@@ -1,3 +1,4 @@
+import type { DescriptorFormat } from "../../desc/schema.js";
 import type { RegisterMap } from "../register-map.js";
 import { type FieldAccess, hasRmwHazard, type RegisterDef } from "../schema.js";
 
@@ -78,5 +79,27 @@ export function counterSummary(
 
 /** The register's 82599 note, less a leading "82599:" (the reference labels it so already). */
 export function compatNote(reg: RegisterDef): string | undefined {
-  return reg.compat?.replace(/^82599:\s*/, "");
+  return reg.compat === undefined ? undefined : withoutCompatLabel(reg.compat);
+}
+
+/** A descriptor format's 82599 note, less a leading "82599:" as for registers. */
+export function descriptorCompatNote(format: DescriptorFormat): string {
+  return withoutCompatLabel(format.compat);
+}
+
+function withoutCompatLabel(text: string): string {
+  return text.replace(/^82599:\s*/, "");
+}
+
+/** Who writes a descriptor format, and so who reads it. */
+export const WRITER_MEANING: Readonly<Record<DescriptorFormat["writer"], string>> = {
+  software: "software; the device reads it.",
+  device: "the device, over a descriptor software posted; software reads it.",
+};
+
+/** What the reserved bits of a descriptor format (bits no field covers) hold. */
+export function descriptorReservedMeaning(format: DescriptorFormat): string {
+  return format.writer === "software"
+    ? "Reserved: software writes 0; the device ignores these bits."
+    : "Reserved: the device writes 0; software must not rely on these bits.";
 }

@@ -1,3 +1,8 @@
+import {
+  DESCRIPTOR_DWORDS,
+  type DescriptorField,
+  type DescriptorFormat,
+} from "../../desc/schema.js";
 import type { RegisterMap } from "../register-map.js";
 import {
   FIELD_ACCESS_KINDS,
@@ -8,12 +13,18 @@ import {
   type RegisterGroup,
 } from "../schema.js";
 
+/** Bits `[msb:lsb]` of a 32-bit word: a register field or a descriptor field. */
+export interface BitRange {
+  readonly msb: number;
+  readonly lsb: number;
+}
+
 /** A contiguous run of bits: one field, or reserved bits no field covers. */
-export interface BitRun {
+export interface BitRun<F extends BitRange = FieldDef> {
   readonly msb: number;
   readonly lsb: number;
   /** Undefined for a reserved run. */
-  readonly field: FieldDef | undefined;
+  readonly field: F | undefined;
 }
 
 /**
@@ -22,16 +33,35 @@ export interface BitRun {
  * declared in.
  */
 export function bitRuns(reg: RegisterDef): BitRun[] {
-  const fields = [...reg.fields].sort((a, b) => b.msb - a.msb);
-  const runs: BitRun[] = [];
+  return wordRuns(reg.fields);
+}
+
+/** The 32 bits of a word holding `fields` (which must not overlap) as runs, MSB first. */
+export function wordRuns<F extends BitRange>(fields: readonly F[]): BitRun<F>[] {
+  const sorted = [...fields].sort((a, b) => b.msb - a.msb);
+  const runs: BitRun<F>[] = [];
   let next = REGISTER_BITS - 1;
-  for (const field of fields) {
+  for (const field of sorted) {
     if (field.msb < next) runs.push({ msb: next, lsb: field.msb + 1, field: undefined });
     runs.push({ msb: field.msb, lsb: field.lsb, field });
     next = field.lsb - 1;
   }
   if (next >= 0) runs.push({ msb: next, lsb: 0, field: undefined });
   return runs;
+}
+
+/** One dword of a descriptor format: its index and its 32 bits as runs, MSB first. */
+export interface DwordLayout {
+  readonly dword: number;
+  readonly runs: readonly BitRun<DescriptorField>[];
+}
+
+/** Every dword of `format`, dword 0 first, each covering its 32 bits, reserved runs included. */
+export function descriptorDwords(format: DescriptorFormat): DwordLayout[] {
+  return Array.from({ length: DESCRIPTOR_DWORDS }, (_, dword) => ({
+    dword,
+    runs: wordRuns(format.fields.filter((f) => f.dword === dword)),
+  }));
 }
 
 /** The distinct access kinds of the register's fields, in the reference's order. */

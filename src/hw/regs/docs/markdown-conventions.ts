@@ -10,11 +10,13 @@ export function renderPreamble(map: RegisterMap, params: DeviceParams): string[]
   return [
     "# nicsim register reference",
     "",
-    "<!-- Generated from src/hw/regs/map/ by `npm run docs`. Do not edit by hand. -->",
+    "<!-- Generated from src/hw/regs/map/ and src/hw/desc/formats.ts by `npm run docs`. " +
+      "Do not edit by hand. -->",
     "",
     "> **Generated file.** This page is generated from the register definitions in",
-    "> `src/hw/regs/map/` by `npm run docs`; do not edit it by hand. Change the definitions",
-    "> and regenerate (`npm run docs:check` fails while the page is stale).",
+    "> `src/hw/regs/map/` and the descriptor formats in `src/hw/desc/formats.ts` by",
+    "> `npm run docs`; do not edit it by hand. Change the definitions and regenerate",
+    "> (`npm run docs:check` fails while the page is stale).",
     "",
     `Generated for a device with **${params.queues}** receive/transmit queue pairs and ` +
       `**${params.vectors}** MSI-X vectors; array registers are sized by these counts ` +
@@ -75,7 +77,8 @@ export function renderConventions(map: RegisterMap): string[] {
     "### Compatibility",
     "",
     "Behaviour follows the Intel 82599 family unless a register's **82599** line says how",
-    "it deviates; registers nicsim adds say so there.",
+    "it deviates; registers nicsim adds say so there. Each descriptor format's **82599** line",
+    "relates it to the 82599's advanced descriptors.",
     "",
   ];
 }

@@ -26,6 +26,14 @@ export function groupAnchor(name: string): string {
   return `group-${name.toLowerCase()}`;
 }
 
+/** The anchor of the descriptor formats part of the page. */
+export const DESCRIPTORS_ANCHOR = "descriptors";
+
+/** The anchor of a descriptor format's section. */
+export function descriptorAnchor(name: string): string {
+  return `desc-${name.toLowerCase()}`;
+}
+
 /** A link to register `name`, or just its name in code when this map has no such register. */
 export function registerRef(map: RegisterMap, name: string): string {
   return map.byName(name) === undefined ? `\`${name}\`` : `[${name}](#${registerAnchor(name)})`;
