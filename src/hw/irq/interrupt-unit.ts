@@ -44,6 +44,7 @@ export class InterruptUnit {
   private readonly vicntWord0: number;
   private readonly eitrWdis: number;
   private listener: MsixListener | null = null;
+  private readonly taps: MsixListener[] = [];
   private readonly beforeMessage: BeforeMessageListener[] = [];
   /** Messages delivered to the host since construction. */
   messagesSent = 0;
@@ -74,6 +75,11 @@ export class InterruptUnit {
   }
 
   /** Sets where MSI-X messages go (the host's interrupt controller). */
+  /** Adds an observer of every message sent (traces); it sees messages before the host. */
+  tap(listener: MsixListener): void {
+    this.taps.push(listener);
+  }
+
   setListener(listener: MsixListener | null): void {
     this.listener = listener;
   }
@@ -106,13 +112,17 @@ export class InterruptUnit {
   private installHooks(): void {
     const regs = this.regs;
     regs.onWrite("EICR", (n) => this.trimInvalid(this.eicrWord, n));
+    // Fix: EICS and EIMS re-evaluate only the vectors whose bits were written as 1 (writing
+    // 0 "leaves the vector alone"). Arming the whole word re-sent the message of any other
+    // vector of the word whose cause was still set after its message (no EIAC): writing
+    // EIMS or EICS for vector 3 sent vector 5 a spurious interrupt.
     regs.onWrite("EICS", (n, written) => {
       this.regs.hwSetBits(this.eicrWord + n, written & this.validMask(n));
-      this.armWord(n);
+      this.armWord(n, written);
     });
-    regs.onWrite("EIMS", (n) => {
+    regs.onWrite("EIMS", (n, written) => {
       this.trimInvalid(this.eimsWord, n);
-      this.armWord(n);
+      this.armWord(n, written);
     });
     regs.onWrite("EIMC", (n, written) => this.regs.hwClearBits(this.eimsWord + n, written));
     regs.onWrite("EIAC", (n) => this.trimInvalid(this.eiacWord, n));
@@ -131,10 +141,11 @@ export class InterruptUnit {
     this.regs.hwClearBits(baseWord + n, ~this.validMask(n) >>> 0);
   }
 
-  private armWord(n: number): void {
+  /** Arms the vectors of word `n` whose bit is set in `bits`. */
+  private armWord(n: number, bits: number): void {
     const first = n * 32;
     const last = Math.min(this.vectors, first + 32);
-    for (let v = first; v < last; v++) this.arm(v);
+    for (let v = first; v < last; v++) if ((bits & (1 << (v & 31))) !== 0) this.arm(v);
   }
 
   /** Schedules vector `v`'s message if it has an enabled pending cause. */
@@ -174,7 +185,9 @@ export class InterruptUnit {
     const data = regs.words[this.msixDataWord0 + entry]!;
     regs.hwCount(this.vicntWord0 + v, 1);
     this.messagesSent++;
-    if (this.listener !== null) this.listener(v, address, data, this.scheduler.nowTicks);
+    const now = this.scheduler.nowTicks;
+    for (let i = 0; i < this.taps.length; i++) this.taps[i]!(v, address, data, now);
+    if (this.listener !== null) this.listener(v, address, data, now);
   }
 
   private eitrWritten(v: number, written: number): void {

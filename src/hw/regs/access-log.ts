@@ -1,4 +1,5 @@
 import type { Ticks } from "../../kernel/ticks.js";
+import { BoundedLog } from "../../util/bounded-log.js";
 
 /** Register accesses the device ignores, as the reference defines them. */
 export type AccessAnomalyKind = "unmapped" | "unaligned" | "ro-write" | "reserved-write";
@@ -19,9 +20,7 @@ export interface AccessAnomaly {
  * driver stuck in a loop of bad accesses cannot exhaust memory.
  */
 export class AccessLog {
-  readonly capacity: number;
-  private readonly entries: AccessAnomaly[] = [];
-  private next = 0;
+  private readonly entries: BoundedLog<AccessAnomaly>;
   readonly totals: Record<AccessAnomalyKind, number> = {
     unmapped: 0,
     unaligned: 0,
@@ -30,25 +29,21 @@ export class AccessLog {
   };
 
   constructor(capacity = 256) {
-    this.capacity = capacity;
+    this.entries = new BoundedLog(capacity);
   }
 
   add(entry: AccessAnomaly): void {
     this.totals[entry.kind]++;
-    if (this.entries.length < this.capacity) this.entries.push(entry);
-    else this.entries[this.next] = entry;
-    this.next = (this.next + 1) % this.capacity;
+    this.entries.add(entry);
   }
 
   /** The retained entries, oldest first. */
   recent(): AccessAnomaly[] {
-    if (this.entries.length < this.capacity) return [...this.entries];
-    return [...this.entries.slice(this.next), ...this.entries.slice(0, this.next)];
+    return this.entries.recent();
   }
 
   /** The total number of anomalies recorded, retained or not. */
   get total(): number {
-    const t = this.totals;
-    return t.unmapped + t.unaligned + t["ro-write"] + t["reserved-write"];
+    return this.entries.total;
   }
 }
