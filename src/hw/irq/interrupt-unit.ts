@@ -29,6 +29,8 @@ export class InterruptUnit {
   private readonly regs: RegisterFile;
   private readonly vectors: number;
   private readonly timers: Timer[];
+  /** Per vector: sends the message held in MSIXPBA after the entry is unmasked. */
+  private readonly pbaTimers: Timer[];
   private readonly throttleUntil: Float64Array;
   private readonly intervalTicks: Float64Array;
   private readonly eicrWord: number;
@@ -58,6 +60,9 @@ export class InterruptUnit {
     this.intervalTicks = new Float64Array(vectors);
     this.timers = Array.from({ length: vectors }, (_, v) =>
       scheduler.timer(`irq.vector${v}`, () => this.fire(v)),
+    );
+    this.pbaTimers = Array.from({ length: vectors }, (_, v) =>
+      scheduler.timer(`irq.pba${v}`, () => this.sendPending(v)),
     );
     this.eicrWord = regs.wordOf("EICR");
     this.eimsWord = regs.wordOf("EIMS");
@@ -105,6 +110,7 @@ export class InterruptUnit {
   /** Forgets timing state and pending timers (device reset). */
   reset(): void {
     for (const timer of this.timers) timer.cancel();
+    for (const timer of this.pbaTimers) timer.cancel();
     this.throttleUntil.fill(0);
     this.intervalTicks.fill(0);
   }
@@ -200,14 +206,30 @@ export class InterruptUnit {
   }
 
   private vectorControlWritten(v: number): void {
-    const masked = (this.regs.words[this.vctrlWord0 + v * this.msixStrideWords]! & 1) !== 0;
-    const w = v >>> 5;
-    const bit = 1 << (v & 31);
-    if (masked || (this.regs.words[this.pbaWord + w]! & bit) === 0) return;
-    this.regs.hwClearBits(this.pbaWord + w, bit);
+    if (this.isMasked(v) || !this.isPending(v)) return;
     // The held message goes out on the next core clock edge.
-    this.scheduler.at(this.clock.edgeAtOrAfter(this.scheduler.nowTicks), `irq.pba${v}`, () =>
-      this.deliver(v),
-    );
+    // Fix: the pending bit now stays set until the message is actually sent, and the entry
+    // is checked again then. Clearing MSIXPBA here and delivering unconditionally at the
+    // edge sent the message while masked when software masked the entry again within the
+    // cycle (e.g. two back-to-back writes), with PBA already reading 0; the one-shot timer
+    // also outlived a device reset.
+    const at = this.clock.edgeAtOrAfter(this.scheduler.nowTicks);
+    const timer = this.pbaTimers[v]!;
+    if (!timer.pending || timer.atTicks > at) timer.scheduleAt(at);
+  }
+
+  /** Sends the message held in MSIXPBA if the entry is still unmasked. */
+  private sendPending(v: number): void {
+    if (this.isMasked(v) || !this.isPending(v)) return;
+    this.regs.hwClearBits(this.pbaWord + (v >>> 5), 1 << (v & 31));
+    this.deliver(v);
+  }
+
+  private isMasked(v: number): boolean {
+    return (this.regs.words[this.vctrlWord0 + v * this.msixStrideWords]! & 1) !== 0;
+  }
+
+  private isPending(v: number): boolean {
+    return (this.regs.words[this.pbaWord + (v >>> 5)]! & (1 << (v & 31))) !== 0;
   }
 }

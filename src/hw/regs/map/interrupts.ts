@@ -222,8 +222,10 @@ export function interruptRegisters(params: DeviceParams): RegisterDef[] {
         "cause arriving meanwhile is held and its message sent when the interval ends. A " +
         "cause arriving after the interval has ended is sent at once.",
       sideEffects:
-        "A write with CNT_WDIS = 0 also ends the running interval: a held cause is sent at " +
-        "once (the 82599's counter reset). With CNT_WDIS = 1 the running interval continues " +
+        "A write with CNT_WDIS = 0 also ends the running interval (the 82599's counter " +
+        "reset): if the vector's EICR bit is set and it is enabled in EIMS, its message is " +
+        "sent on the next core clock edge, even if an earlier message already reported that " +
+        "cause (acknowledge it, or use EIAC, to avoid that). With CNT_WDIS = 1 the running interval continues " +
         "and the new value applies from the next message, so a rate change causes no extra interrupt.",
       compat:
         "82599: EITR (0x00820 for vectors 0-23, 0x12300 for the rest), INTERVAL in bits 11:3 and CNT_WDIS bit 31 as there; the counter fields are not modelled.",
