@@ -668,6 +668,190 @@
 #define NICSIM_QBTCH_COUNT_MASK                 0xFFFFFFFFu
 
 /* ---------------------------------------------------------------------------
+ * Receive-side scaling (RSS)
+ */
+
+/* MRQC: Multiple receive queues command */
+#define NICSIM_MRQC                             0x05818u
+#define NICSIM_MRQC_RESET                       0x00000000u
+
+/* MRQC.UDP_IPV6_EX [24] rw */
+#define NICSIM_MRQC_UDP_IPV6_EX_SHIFT           24
+#define NICSIM_MRQC_UDP_IPV6_EX_MASK            0x01000000u
+
+/* MRQC.UDP_IPV6 [23] rw */
+#define NICSIM_MRQC_UDP_IPV6_SHIFT              23
+#define NICSIM_MRQC_UDP_IPV6_MASK               0x00800000u
+
+/* MRQC.UDP_IPV4 [22] rw */
+#define NICSIM_MRQC_UDP_IPV4_SHIFT              22
+#define NICSIM_MRQC_UDP_IPV4_MASK               0x00400000u
+
+/* MRQC.TCP_IPV6 [21] rw */
+#define NICSIM_MRQC_TCP_IPV6_SHIFT              21
+#define NICSIM_MRQC_TCP_IPV6_MASK               0x00200000u
+
+/* MRQC.IPV6 [20] rw */
+#define NICSIM_MRQC_IPV6_SHIFT                  20
+#define NICSIM_MRQC_IPV6_MASK                   0x00100000u
+
+/* MRQC.IPV6_EX [19] rw */
+#define NICSIM_MRQC_IPV6_EX_SHIFT               19
+#define NICSIM_MRQC_IPV6_EX_MASK                0x00080000u
+
+/* MRQC.TCP_IPV6_EX [18] rw */
+#define NICSIM_MRQC_TCP_IPV6_EX_SHIFT           18
+#define NICSIM_MRQC_TCP_IPV6_EX_MASK            0x00040000u
+
+/* MRQC.IPV4 [17] rw */
+#define NICSIM_MRQC_IPV4_SHIFT                  17
+#define NICSIM_MRQC_IPV4_MASK                   0x00020000u
+
+/* MRQC.TCP_IPV4 [16] rw */
+#define NICSIM_MRQC_TCP_IPV4_SHIFT              16
+#define NICSIM_MRQC_TCP_IPV4_MASK               0x00010000u
+
+/* MRQC.MRQE [3:0] rw */
+#define NICSIM_MRQC_MRQE_SHIFT                  0
+#define NICSIM_MRQC_MRQE_MASK                   0x0000000Fu
+#define NICSIM_MRQC_MRQE_NONE                   0u
+#define NICSIM_MRQC_MRQE_RSS                    1u
+
+/* RSSRK: RSS secret key */
+#define NICSIM_RSSRK(n)                         (0x05C80u + (n) * 0x4u)
+#define NICSIM_RSSRK_COUNT                      10u
+#define NICSIM_RSSRK_STRIDE                     0x4u
+#define NICSIM_RSSRK_RESET                      0x00000000u
+
+/* RSSRK.KEY [31:0] rw */
+#define NICSIM_RSSRK_KEY_SHIFT                  0
+#define NICSIM_RSSRK_KEY_MASK                   0xFFFFFFFFu
+
+/* RETA: RSS redirection table */
+#define NICSIM_RETA(n)                          (0x05C00u + (n) * 0x4u)
+#define NICSIM_RETA_COUNT                       32u
+#define NICSIM_RETA_STRIDE                      0x4u
+#define NICSIM_RETA_RESET                       0x00000000u
+
+/* RETA.ENTRY3 [30:24] rw */
+#define NICSIM_RETA_ENTRY3_SHIFT                24
+#define NICSIM_RETA_ENTRY3_MASK                 0x7F000000u
+
+/* RETA.ENTRY2 [22:16] rw */
+#define NICSIM_RETA_ENTRY2_SHIFT                16
+#define NICSIM_RETA_ENTRY2_MASK                 0x007F0000u
+
+/* RETA.ENTRY1 [14:8] rw */
+#define NICSIM_RETA_ENTRY1_SHIFT                8
+#define NICSIM_RETA_ENTRY1_MASK                 0x00007F00u
+
+/* RETA.ENTRY0 [6:0] rw */
+#define NICSIM_RETA_ENTRY0_SHIFT                0
+#define NICSIM_RETA_ENTRY0_MASK                 0x0000007Fu
+
+/* ---------------------------------------------------------------------------
+ * VMQ receive filters and receive checksum control
+ */
+
+/* RAL: Receive address low (filter n) */
+#define NICSIM_RAL(n)                           (0x0A200u + (n) * 0x10u)
+#define NICSIM_RAL_COUNT                        128u
+#define NICSIM_RAL_STRIDE                       0x10u
+#define NICSIM_RAL_RESET                        0x00000000u
+
+/* RAL.ADDR [31:0] rw */
+#define NICSIM_RAL_ADDR_SHIFT                   0
+#define NICSIM_RAL_ADDR_MASK                    0xFFFFFFFFu
+
+/* RAH: Receive address high (filter n) */
+#define NICSIM_RAH(n)                           (0x0A204u + (n) * 0x10u)
+#define NICSIM_RAH_COUNT                        128u
+#define NICSIM_RAH_STRIDE                       0x10u
+#define NICSIM_RAH_RESET                        0x00000000u
+
+/* RAH.AV [31] rw */
+#define NICSIM_RAH_AV_SHIFT                     31
+#define NICSIM_RAH_AV_MASK                      0x80000000u
+
+/* RAH.ADDR [15:0] rw */
+#define NICSIM_RAH_ADDR_SHIFT                   0
+#define NICSIM_RAH_ADDR_MASK                    0x0000FFFFu
+
+/* VMQF: Filter queue and VLAN (filter n) */
+#define NICSIM_VMQF(n)                          (0x0A208u + (n) * 0x10u)
+#define NICSIM_VMQF_COUNT                       128u
+#define NICSIM_VMQF_STRIDE                      0x10u
+#define NICSIM_VMQF_RESET                       0x00000000u
+
+/* VMQF.VLAN_MATCH [28] rw */
+#define NICSIM_VMQF_VLAN_MATCH_SHIFT            28
+#define NICSIM_VMQF_VLAN_MATCH_MASK             0x10000000u
+
+/* VMQF.VLAN_ID [27:16] rw */
+#define NICSIM_VMQF_VLAN_ID_SHIFT               16
+#define NICSIM_VMQF_VLAN_ID_MASK                0x0FFF0000u
+
+/* VMQF.QUEUE [6:0] rw */
+#define NICSIM_VMQF_QUEUE_SHIFT                 0
+#define NICSIM_VMQF_QUEUE_MASK                  0x0000007Fu
+
+/* VMQCTL: VMQ control */
+#define NICSIM_VMQCTL                           0x051B0u
+#define NICSIM_VMQCTL_RESET                     0x00000000u
+
+/* VMQCTL.DEFAULT_QUEUE [13:7] rw */
+#define NICSIM_VMQCTL_DEFAULT_QUEUE_SHIFT       7
+#define NICSIM_VMQCTL_DEFAULT_QUEUE_MASK        0x00003F80u
+
+/* VMQCTL.VMQ_EN [0] rw */
+#define NICSIM_VMQCTL_VMQ_EN_SHIFT              0
+#define NICSIM_VMQCTL_VMQ_EN_MASK               0x00000001u
+
+/* RXCSUM: Receive checksum control */
+#define NICSIM_RXCSUM                           0x05000u
+#define NICSIM_RXCSUM_RESET                     0x00000300u
+
+/* RXCSUM.TUOFLD [9] rw */
+#define NICSIM_RXCSUM_TUOFLD_SHIFT              9
+#define NICSIM_RXCSUM_TUOFLD_MASK               0x00000200u
+
+/* RXCSUM.IPOFLD [8] rw */
+#define NICSIM_RXCSUM_IPOFLD_SHIFT              8
+#define NICSIM_RXCSUM_IPOFLD_MASK               0x00000100u
+
+/* IPCSERR: IPv4 header checksum errors */
+#define NICSIM_IPCSERR                          0x04040u
+#define NICSIM_IPCSERR_RESET                    0x00000000u
+
+/* IPCSERR.COUNT [31:0] cnt */
+#define NICSIM_IPCSERR_COUNT_SHIFT              0
+#define NICSIM_IPCSERR_COUNT_MASK               0xFFFFFFFFu
+
+/* L4CSERR: TCP/UDP checksum errors */
+#define NICSIM_L4CSERR                          0x04044u
+#define NICSIM_L4CSERR_RESET                    0x00000000u
+
+/* L4CSERR.COUNT [31:0] cnt */
+#define NICSIM_L4CSERR_COUNT_SHIFT              0
+#define NICSIM_L4CSERR_COUNT_MASK               0xFFFFFFFFu
+
+/* BPRC: Broadcast frames received */
+#define NICSIM_BPRC                             0x04048u
+#define NICSIM_BPRC_RESET                       0x00000000u
+
+/* BPRC.COUNT [31:0] cnt */
+#define NICSIM_BPRC_COUNT_SHIFT                 0
+#define NICSIM_BPRC_COUNT_MASK                  0xFFFFFFFFu
+
+/* MPRC: Multicast frames received */
+#define NICSIM_MPRC                             0x0404Cu
+#define NICSIM_MPRC_RESET                       0x00000000u
+
+/* MPRC.COUNT [31:0] cnt */
+#define NICSIM_MPRC_COUNT_SHIFT                 0
+#define NICSIM_MPRC_COUNT_MASK                  0xFFFFFFFFu
+
+/* ---------------------------------------------------------------------------
  * MSI-X table and pending bits
  */
 

@@ -12,6 +12,7 @@ export { buildRegisterMap } from "./hw/regs/map/index.js";
 export { RegisterFile } from "./hw/regs/register-file.js";
 export { RegisterMap } from "./hw/regs/register-map.js";
 export type { FieldAccess, FieldDef, RegisterDef } from "./hw/regs/schema.js";
+export { toeplitzHash } from "./hw/rss/toeplitz.js";
 export { ClockDomain } from "./kernel/clock-domain.js";
 export { Rng } from "./kernel/rng.js";
 export { Scheduler } from "./kernel/scheduler.js";

@@ -1,0 +1,248 @@
+/**
+ * Which bytes of a received frame RSS hashes, and the RSS type the descriptor reports.
+ *
+ * The rules are the published RSS ones (Microsoft's "RSS hashing types" and "RSS hashing
+ * functions"; the 82599 datasheet's "RSS hash function"), as the team's reference notes on
+ * NDIS and offloads sum them up:
+ *
+ * - R1 Input order: source address, destination address, then source port, destination
+ *   port, each in packet byte order (IPv4: 8 bytes, 12 with ports; IPv6: 32, 36 with ports).
+ * - R2 With the L4 type of the frame (TCP or UDP over this IP version) enabled and its L4
+ *   header present, hash the 4-tuple.
+ * - R3 Otherwise, with the L3 type (IPv4 or IPv6) enabled, hash the address pair.
+ * - R4 IP fragments, the first one included, have no usable L4 header: R3 applies.
+ * - R5 Otherwise (only an L4 type enabled and no such header, no type enabled for this IP
+ *   version, or a frame that is not IPv4/IPv6), do not hash: RSS type 0.
+ *
+ * The packet's facts come from the receive parser as plain numbers (it has skipped IPv4
+ * options and IPv6 extension headers to find the L4 header). The IPv6 "EX" hash types
+ * (which hash the home address and routing-header address in place of the header's) are
+ * not modelled: there are no enable flags for them and their RSS type codes are never
+ * produced; the codes are listed only so the descriptor field can be decoded.
+ *
+ * Nothing here allocates: the caller passes a scratch array for the gathered input and a
+ * reusable result object.
+ */
+
+import type { ToeplitzTable } from "./toeplitz.js";
+
+/** Hash-type enable flags (a bitmask): which inputs RSS may hash. */
+export const RssHashFlag = {
+  /** Hash the IPv4 address pair. */
+  IPV4: 1 << 0,
+  /** Hash TCP over IPv4: the 4-tuple. */
+  TCP_IPV4: 1 << 1,
+  /** Hash UDP over IPv4: the 4-tuple. */
+  UDP_IPV4: 1 << 2,
+  /** Hash the IPv6 address pair. */
+  IPV6: 1 << 3,
+  /** Hash TCP over IPv6: the 4-tuple. */
+  TCP_IPV6: 1 << 4,
+  /** Hash UDP over IPv6: the 4-tuple. */
+  UDP_IPV6: 1 << 5,
+} as const;
+
+/** Every hash-type enable flag. */
+export const RSS_HASH_ALL = 0x3f;
+
+/**
+ * RSS type codes, as the 82599 reports them in the receive descriptor (Linux ixgbe's
+ * IXGBE_RXDADV_RSSTYPE_*). The EX codes are never produced by this model.
+ */
+export const RssType = {
+  NONE: 0,
+  TCP_IPV4: 1,
+  IPV4: 2,
+  TCP_IPV6: 3,
+  IPV6_EX: 4,
+  IPV6: 5,
+  TCP_IPV6_EX: 6,
+  UDP_IPV4: 7,
+  UDP_IPV6: 8,
+  UDP_IPV6_EX: 9,
+} as const;
+
+/** The network layer of a frame, as the parser found it. */
+export const L3Kind = { OTHER: 0, IPV4: 1, IPV6: 2 } as const;
+/** The transport layer of a frame, as the parser found it. */
+export const L4Kind = { OTHER: 0, TCP: 1, UDP: 2 } as const;
+
+/**
+ * What the parser found in a frame, as plain numbers. Offsets are absolute positions in
+ * the frame's byte array; the addresses are 4 (IPv4) or 16 (IPv6) bytes, the ports 2.
+ * Port offsets are read only when the 4-tuple is hashed; address offsets only when the
+ * frame is hashed at all. A caller may keep one mutable object and refill it per frame.
+ */
+export interface RssPacketFacts {
+  /** An `L3Kind` code; any other value counts as OTHER. */
+  readonly l3Kind: number;
+  /** True for any IP fragment, the first one included. */
+  readonly isFragment: boolean;
+  /** An `L4Kind` code; any other value counts as OTHER. */
+  readonly l4Kind: number;
+  readonly srcAddrOffset: number;
+  readonly dstAddrOffset: number;
+  readonly srcPortOffset: number;
+  readonly dstPortOffset: number;
+}
+
+/** The outcome of `computeRssHash`, reused from frame to frame. */
+export class RssHashResult {
+  /** An `RssType` code; NONE when the frame was not hashed. */
+  type: number = RssType.NONE;
+  /** The unsigned 32-bit hash; 0 when the frame was not hashed. */
+  hash = 0;
+}
+
+/** Address bytes of an IP version: 4 for IPv4, 16 for IPv6, 0 otherwise. */
+export function addressBytes(l3Kind: number): number {
+  if (l3Kind === L3Kind.IPV4) return 4;
+  if (l3Kind === L3Kind.IPV6) return 16;
+  return 0;
+}
+
+/**
+ * R2, R4: whether the frame has an L4 header RSS may use: TCP or UDP, and not a fragment
+ * (a fragment, even the first, which carries the ports, hashes the address pair).
+ */
+export function l4HeaderUsable(isFragment: boolean, l4Kind: number): boolean {
+  return !isFragment && (l4Kind === L4Kind.TCP || l4Kind === L4Kind.UDP);
+}
+
+/** R2: the RSS type of the 4-tuple hash for this L3/L4 pair; NONE if there is none. */
+export function fourTupleType(l3Kind: number, l4Kind: number): number {
+  if (l3Kind === L3Kind.IPV4) {
+    if (l4Kind === L4Kind.TCP) return RssType.TCP_IPV4;
+    if (l4Kind === L4Kind.UDP) return RssType.UDP_IPV4;
+  } else if (l3Kind === L3Kind.IPV6) {
+    if (l4Kind === L4Kind.TCP) return RssType.TCP_IPV6;
+    if (l4Kind === L4Kind.UDP) return RssType.UDP_IPV6;
+  }
+  return RssType.NONE;
+}
+
+/** R3: the RSS type of the address-pair hash for this IP version; NONE if not IP. */
+export function addressPairType(l3Kind: number): number {
+  if (l3Kind === L3Kind.IPV4) return RssType.IPV4;
+  if (l3Kind === L3Kind.IPV6) return RssType.IPV6;
+  return RssType.NONE;
+}
+
+/** The enable flag that permits an RSS type (0 for NONE and the unmodelled EX types). */
+export function enableFlagOf(rssType: number): number {
+  switch (rssType) {
+    case RssType.IPV4:
+      return RssHashFlag.IPV4;
+    case RssType.TCP_IPV4:
+      return RssHashFlag.TCP_IPV4;
+    case RssType.UDP_IPV4:
+      return RssHashFlag.UDP_IPV4;
+    case RssType.IPV6:
+      return RssHashFlag.IPV6;
+    case RssType.TCP_IPV6:
+      return RssHashFlag.TCP_IPV6;
+    case RssType.UDP_IPV6:
+      return RssHashFlag.UDP_IPV6;
+    default:
+      return 0;
+  }
+}
+
+/** Whether `flags` enables `rssType` (never for NONE). */
+function enabled(flags: number, rssType: number): boolean {
+  return (flags & enableFlagOf(rssType)) !== 0;
+}
+
+/**
+ * The RSS type to hash a frame with under the enable `flags`, following R2 to R5:
+ * the 4-tuple if its L4 type is enabled and the header usable, else the address pair if
+ * the L3 type is enabled, else NONE.
+ */
+export function selectRssType(
+  flags: number,
+  l3Kind: number,
+  isFragment: boolean,
+  l4Kind: number,
+): number {
+  if (l4HeaderUsable(isFragment, l4Kind)) {
+    const l4Type = fourTupleType(l3Kind, l4Kind);
+    if (enabled(flags, l4Type)) return l4Type; // R2
+  }
+  const l3Type = addressPairType(l3Kind);
+  if (enabled(flags, l3Type)) return l3Type; // R3 (and R4: fragments land here)
+  return RssType.NONE; // R5
+}
+
+/** R1: bytes of hash input for an RSS type: 8, 12, 32 or 36; 0 for NONE or EX types. */
+export function rssInputLength(rssType: number): number {
+  switch (rssType) {
+    case RssType.IPV4:
+      return 8;
+    case RssType.TCP_IPV4:
+    case RssType.UDP_IPV4:
+      return 12;
+    case RssType.IPV6:
+      return 32;
+    case RssType.TCP_IPV6:
+    case RssType.UDP_IPV6:
+      return 36;
+    default:
+      return 0;
+  }
+}
+
+function copyField(bytes: Uint8Array, from: number, n: number, scratch: Uint8Array, to: number) {
+  if (!Number.isInteger(from) || from < 0 || from + n > bytes.length) {
+    throw new RangeError(
+      `rss: field [${from}, ${from + n}) is outside the ${bytes.length}-byte frame`,
+    );
+  }
+  for (let i = 0; i < n; i++) scratch[to + i] = bytes[from + i]!;
+}
+
+/**
+ * R1: gathers the hash input of `rssType` from the frame `bytes` into `scratch` (from
+ * index 0): source address, destination address and, for a 4-tuple type, source port and
+ * destination port. Returns the input's length (0 for NONE, writing nothing). A RangeError
+ * if `scratch` is too short or a field lies outside `bytes`.
+ */
+export function gatherRssInput(
+  rssType: number,
+  bytes: Uint8Array,
+  facts: RssPacketFacts,
+  scratch: Uint8Array,
+): number {
+  const length = rssInputLength(rssType);
+  if (length === 0) return 0;
+  if (scratch.length < length) {
+    throw new RangeError(`rss: scratch of ${scratch.length} bytes, ${length} needed`);
+  }
+  const a = length === 8 || length === 12 ? 4 : 16;
+  copyField(bytes, facts.srcAddrOffset, a, scratch, 0);
+  copyField(bytes, facts.dstAddrOffset, a, scratch, a);
+  if (length > 2 * a) {
+    copyField(bytes, facts.srcPortOffset, 2, scratch, 2 * a);
+    copyField(bytes, facts.dstPortOffset, 2, scratch, 2 * a + 2);
+  }
+  return length;
+}
+
+/**
+ * The frame's RSS type and hash under the enable `flags` and the key held in `table`.
+ * The input is gathered into `scratch` (at least 36 bytes covers every type), then
+ * hashed. Writes `out.type` and `out.hash` (0 and 0 when not hashed) and returns the type.
+ */
+export function computeRssHash(
+  table: ToeplitzTable,
+  flags: number,
+  bytes: Uint8Array,
+  facts: RssPacketFacts,
+  scratch: Uint8Array,
+  out: RssHashResult,
+): number {
+  const type = selectRssType(flags, facts.l3Kind, facts.isFragment, facts.l4Kind);
+  const length = gatherRssInput(type, bytes, facts, scratch);
+  out.type = type;
+  out.hash = length === 0 ? 0 : table.hash(scratch, 0, length);
+  return type;
+}
