@@ -36,8 +36,14 @@ export function benchNicRx(frameBytes: number, queues: number, simulatedUs: numb
     bufferAreas.push(buffers);
   }
   // Until RSS exists, spread by a byte of the frame the generator varies.
-  nic.macRx.classifier = (frame: Uint8Array, _len: number, fifo: FrameFifo, slot: number) => {
-    fifo.queue[slot] = frame[31]! % queues;
+  nic.macRx.classifier = (
+    bytes: Uint8Array,
+    offset: number,
+    _len: number,
+    fifo: FrameFifo,
+    slot: number,
+  ) => {
+    fifo.queue[slot] = bytes[offset + 31]! % queues;
   };
   const frame = new Uint8Array(frameBytes);
   frame.set([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00]);

@@ -14,6 +14,7 @@ import { buildRegisterMap } from "./regs/map/index.js";
 import { RegisterFile } from "./regs/register-file.js";
 import { QueueRingState } from "./rings/queue-ring-state.js";
 import { RingControl } from "./rings/ring-control.js";
+import { ReceiveClassifier } from "./rx/receive-classifier.js";
 import { RxDma } from "./rx/rx-dma.js";
 import { TxDma } from "./tx/tx-dma.js";
 
@@ -39,6 +40,8 @@ export class Nic {
   readonly irq: InterruptUnit;
   readonly faults: FaultRecorder;
   readonly macRx: MacRx;
+  /** The receive packet engines: filters, RSS, checksum validation. */
+  readonly classifier: ReceiveClassifier;
   readonly rxPacketBuffer: FrameFifo;
   readonly rxQueues: QueueRingState;
   readonly txQueues: QueueRingState;
@@ -82,8 +85,10 @@ export class Nic {
       this.wire.fromNic,
     );
     this.macRx = new MacRx(this.regs, this.rxPacketBuffer, () => this.rxDma.kick());
-    this.wire.toNic.addConsumer((frame, length, flags, at) =>
-      this.macRx.receive(frame, length, flags, at),
+    this.classifier = new ReceiveClassifier(this.regs, p.queues);
+    this.macRx.classifier = this.classifier.classify;
+    this.wire.toNic.addConsumer((bytes, offset, length, flags, at) =>
+      this.macRx.receive(bytes, offset, length, flags, at),
     );
     this.installRingControl();
     this.rxDma.dmaBlocked = () => this.control.masterDisabled;
@@ -159,6 +164,7 @@ export class Nic {
     this.irq.reset();
     this.dma.reset();
     this.wire.fromNic.clear();
+    this.classifier.reload();
     this.setLinkStatus();
   }
 

@@ -13,6 +13,8 @@ export class NicHarness {
   readonly memory = new HostMemory();
   readonly nic: Nic;
   readonly messages: { vector: number; atTicks: number }[] = [];
+  /** Ring-state queries within the current `run` call (see installWatchdog). */
+  private watchdogCalls = 0;
 
   constructor(params: Partial<DeviceParams> = {}) {
     this.nic = new Nic(this.scheduler, this.memory, params);
@@ -29,6 +31,21 @@ export class NicHarness {
     return this.nic.regs.map.fieldMask(reg, field);
   }
 
+  /** A field's value within a register value. */
+  field(reg: string, field: string, value: number): number {
+    return this.nic.regs.map.fieldValue(reg, field, value);
+  }
+
+  /** A register's value without side effects (counters are not cleared). */
+  peek(name: string, n = 0): number {
+    return this.nic.regs.peek32(this.at(name, n));
+  }
+
+  /** The current simulated time. */
+  get now(): number {
+    return this.scheduler.nowTicks;
+  }
+
   read(name: string, n = 0): number {
     return this.nic.mmio.read32(this.at(name, n));
   }
@@ -38,7 +55,25 @@ export class NicHarness {
   }
 
   run(deltaTicks: number): void {
+    this.watchdogCalls = 0;
     this.scheduler.runUntil(this.scheduler.nowTicks + deltaTicks);
+  }
+
+  /**
+   * Makes a device engine that loops without advancing time throw instead of hanging the
+   * test run: counts the queries of the ring state (`available`) the engines make within
+   * one `run` call and throws past `limit`.
+   */
+  installWatchdog(limit = 2_000_000): void {
+    for (const state of [this.nic.rxQueues, this.nic.txQueues]) {
+      const available = state.available.bind(state);
+      state.available = (q: number) => {
+        if (++this.watchdogCalls > limit) {
+          throw new Error("watchdog: a device engine is spinning without advancing time");
+        }
+        return available(q);
+      };
+    }
   }
 
   /** Allocates and programs ring q of `descriptors` entries (RX or TX) and enables it. */

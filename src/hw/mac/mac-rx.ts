@@ -8,13 +8,14 @@ import { FCS_BYTES } from "./wire-timing.js";
 const MIN_WIRE_FRAME_BYTES = 64;
 
 /**
- * Decides where a received frame goes and what its descriptor will say: sets the
- * packet buffer slot's queue and write-back words (dword 0, RSS hash, status/errors,
- * VLAN in the high half of dword 3). The packet engines (RSS, filters, checksums) plug
+ * Decides where a received frame (`bytes[offset, offset + length)`) goes and what its
+ * descriptor will say: sets the packet buffer slot's queue and write-back words (dword 0,
+ * RSS hash, status/errors, VLAN in the high half of dword 3). The packet engines (RSS, filters, checksums) plug
  * in here; the default sends everything to queue 0 and reports nothing.
  */
 export type RxClassifier = (
-  frame: Uint8Array,
+  bytes: Uint8Array,
+  offset: number,
   length: number,
   fifo: FrameFifo,
   slot: number,
@@ -54,20 +55,20 @@ export class MacRx {
     this.mfsShift = regs.map.fieldShift("MAXFRS", "MFS");
   }
 
-  /** A frame (without FCS) has fully arrived from the wire. */
-  receive(frame: Uint8Array, length: number, flags: number, atTicks: Ticks): void {
+  /** A frame (without FCS), `bytes[offset, offset + length)`, has fully arrived from the wire. */
+  receive(bytes: Uint8Array, offset: number, length: number, flags: number, atTicks: Ticks): void {
     this.framesArrived++;
     const rejectedBy = this.rejection(length, flags);
     if (rejectedBy >= 0) {
       this.regs.hwCount(rejectedBy, 1);
       return;
     }
-    const slot = this.packetBuffer.push(frame, 0, length, atTicks);
+    const slot = this.packetBuffer.push(bytes, offset, length, atTicks);
     if (slot < 0) {
       this.regs.hwCount(this.words.MPC, 1);
       return;
     }
-    this.classifier(frame, length, this.packetBuffer, slot);
+    this.classifier(bytes, offset, length, this.packetBuffer, slot);
     this.onFrameStored();
   }
 

@@ -5,11 +5,13 @@ import { FrameFifo } from "./frame-fifo.js";
 import { bitTicks, INTER_FRAME_GAP_BYTES, wireTicks } from "./wire-timing.js";
 
 /**
- * Called as a frame's last bit leaves the lane. `frame` is a view valid only during the
- * call; `flags` is what the sender passed (bit 0: bad FCS).
+ * Called as a frame's last bit leaves the lane: the frame is `bytes[offset, offset +
+ * length)`, valid only during the call (no view object is made for it); `flags` is what
+ * the sender passed (bit 0: bad FCS).
  */
 export type LaneConsumer = (
-  frame: Uint8Array,
+  bytes: Uint8Array,
+  offset: number,
   length: number,
   flags: number,
   endTicks: Ticks,
@@ -99,10 +101,14 @@ export class WireLane {
     const slot = fifo.head();
     if (slot < 0) return;
     const length = fifo.lengthOf(slot);
-    const frame = fifo.view(slot, 0, length, this.scratch);
+    const at = fifo.contiguousOffset(slot, 0, length);
+    const bytes = at >= 0 ? fifo.store : fifo.view(slot, 0, length, this.scratch);
+    const offset = at >= 0 ? at : 0;
     const flags = fifo.word0[slot]!;
     const now = this.scheduler.nowTicks;
-    for (let i = 0; i < this.consumers.length; i++) this.consumers[i]!(frame, length, flags, now);
+    for (let i = 0; i < this.consumers.length; i++) {
+      this.consumers[i]!(bytes, offset, length, flags, now);
+    }
     fifo.pop();
     this.framesSent++;
     this.startHead();

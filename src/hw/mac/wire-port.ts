@@ -60,12 +60,18 @@ export class WirePort {
 
   /** Adds a receiver of the frames the NIC sends. */
   onTransmit(receiver: (frame: Uint8Array, length: number, atTicks: Ticks) => void): void {
-    this.fromNic.addConsumer((frame, length, _flags, at) => receiver(frame, length, at));
+    this.fromNic.addConsumer((bytes, offset, length, _flags, at) =>
+      receiver(bytes.subarray(offset, offset + length), length, at),
+    );
   }
 
   /** Adds a tap on both directions. */
   tap(listener: WireTap): void {
-    this.toNic.addConsumer((frame, length, _flags, at) => listener("rx", frame, length, at));
-    this.fromNic.addConsumer((frame, length, _flags, at) => listener("tx", frame, length, at));
+    this.toNic.addConsumer((bytes, offset, length, _flags, at) =>
+      listener("rx", bytes.subarray(offset, offset + length), length, at),
+    );
+    this.fromNic.addConsumer((bytes, offset, length, _flags, at) =>
+      listener("tx", bytes.subarray(offset, offset + length), length, at),
+    );
   }
 }

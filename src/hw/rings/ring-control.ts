@@ -78,6 +78,12 @@ export class RingControl {
     this.state.writebackThreshold[q] = this.field(this.names.control, "WTHRESH", q);
     const wasEnabled = (previous & this.enableBit) !== 0;
     const wantEnabled = (written & this.enableBit) !== 0;
+    if (!wantEnabled) {
+      // "Clearing ENABLE clears FAULT" (the reference): any write of ENABLE = 0, also to a
+      // queue a fault has already stopped, where ENABLE reads 0 and nothing else happens.
+      this.state.faulted[q] = 0;
+      this.regs.hwClearBits(this.word(this.names.control, q), this.faultBit);
+    }
     if (wantEnabled && !wasEnabled) this.enable(q);
     else if (!wantEnabled && wasEnabled) this.disable(q);
   }

@@ -232,10 +232,14 @@ export class RxDma {
     this.regs.hwCount(this.rxdmadcWord, 1);
     this.faults.dmaFault("RX_DMA_FAULT", q, address);
     this.state.faulted[q] = 1;
-    this.state.enabled[q] = 0;
     const ctl = this.rxdctlWord0 + q * this.queueStrideWords;
-    this.regs.hwClearBits(ctl, this.enableBit);
     this.regs.hwSetBits(ctl, this.faultBit);
+    // The queue stops the way it does when software clears ENABLE: frames it already has
+    // in flight still land, ENABLE reads 1 until they have, and completed write-backs are
+    // flushed (finishStop). Clearing ENABLE at once let a driver re-enable the queue under
+    // those frames, whose completions then ran against the new ring's state.
+    if (this.state.inflight[q]! > 0) this.state.stopping[q] = 1;
+    else this.finishStop(q);
     this.packetBuffer.pop();
     return false;
   }

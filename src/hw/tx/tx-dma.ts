@@ -130,16 +130,29 @@ export class TxDma {
     const now = this.scheduler.nowTicks;
     while (this.inflightCount > 0 && this.fDone[this.inflightHead]! <= now) this.completeOldest();
     let blocked = this.dmaBlocked();
+    // A queue whose frame has no EOP posted yet is skipped, and round robin moves on. Once
+    // it comes round again with nothing issued since, every queue with descriptors is
+    // waiting for software to post the rest of a frame: nothing to do until a tail write
+    // kicks us. (Without this the loop, and the timer after it, spun at the same tick.)
+    let firstWaiting = -1;
+    let allWaiting = false;
     while (!blocked && this.inflightCount < MAX_INFLIGHT && this.dma.readFreeAtTicks <= now) {
       const q = this.nextQueue();
       if (q < 0) break;
-      if (!this.issue(q, now)) {
+      if (q === firstWaiting) {
+        allWaiting = true;
+        break;
+      }
+      const result = this.issue(q, now);
+      if (result === "full") {
         blocked = true;
         break;
       }
+      if (result === "issued") firstWaiting = -1;
+      else if (firstWaiting < 0) firstWaiting = q;
     }
     let at = this.inflightCount > 0 ? this.fDone[this.inflightHead]! : Number.POSITIVE_INFINITY;
-    if (!blocked && this.nextQueue() >= 0 && this.inflightCount < MAX_INFLIGHT) {
+    if (!blocked && !allWaiting && this.nextQueue() >= 0 && this.inflightCount < MAX_INFLIGHT) {
       at = Math.min(at, Math.max(now, this.dma.readFreeAtTicks));
     }
     if (at !== Number.POSITIVE_INFINITY) this.timer.scheduleAt(this.clock.edgeAtOrAfter(at));
@@ -155,20 +168,23 @@ export class TxDma {
     return -1;
   }
 
-  /** Processes queue q's next frame. False when the packet buffer has no room (try later). */
-  private issue(q: number, now: number): boolean {
+  /**
+   * Processes queue q's next frame: "waiting" when its EOP is not posted yet, "full" when
+   * the packet buffer has no room (try later).
+   */
+  private issue(q: number, now: number): "issued" | "waiting" | "full" {
     const result = this.gather(q);
     if (result === "wait") {
       // Its EOP is not posted yet: skip the queue this round.
       this.roundRobin = (q + 1) % this.state.count;
-      return true;
+      return "waiting";
     }
     if (result === "fault") {
-      this.fault(q);
-      return true;
+      this.fault(q); // The queue stops: progress of a kind.
+      return "issued";
     }
     const length = result === "frame" ? Math.max(this.gatherLength, MIN_FRAME_BYTES) : 0;
-    if (result === "frame" && !this.lane.fifo.fits(length)) return false;
+    if (result === "frame" && !this.lane.fifo.fits(length)) return "full";
     this.roundRobin = (q + 1) % this.state.count;
     const descs = this.gatherDescs;
     const readyAt = acquireDescriptors(this.state, this.dma, q, descs, now);
@@ -180,7 +196,7 @@ export class TxDma {
       this.lane.enqueue(this.frame, 0, length, 0, this.clock.edgeAtOrAfter(done));
     }
     this.recordInflight(q, descs, result === "frame" ? length : -1, done);
-    return true;
+    return "issued";
   }
 
   /**
@@ -236,10 +252,17 @@ export class TxDma {
   private fault(q: number): void {
     this.faults.dmaFault("TX_DMA_FAULT", q, this.gatherFaultAddress);
     this.state.faulted[q] = 1;
-    this.state.enabled[q] = 0;
     const ctl = this.txdctlWord0 + q * this.strideWords;
-    this.regs.hwClearBits(ctl, this.enableBit);
     this.regs.hwSetBits(ctl, this.faultBit);
+    // As when software clears ENABLE: the frames already in flight complete, and ENABLE
+    // reads 1 until they have (completeOldest stops the queue). Clearing it at once let a
+    // driver re-enable the queue under them, with their completions then moving the new
+    // ring's head.
+    if (this.state.inflight[q]! > 0) this.state.stopping[q] = 1;
+    else {
+      this.state.enabled[q] = 0;
+      this.regs.hwClearBits(ctl, this.enableBit);
+    }
   }
 
   private recordInflight(q: number, descs: number, length: number, done: number): void {
