@@ -79,7 +79,7 @@ export function benchNicRx(frameBytes: number, queues: number, simulatedUs: numb
   let dropped = nic.regs.peek32(map.offsetOf("MPC"));
   for (let q = 0; q < queues; q++) dropped += nic.regs.peek32(map.offsetOf("QPRDC", q));
   return {
-    name: `NIC RX ${frameBytes}B, ${queues} queue${queues > 1 ? "s" : ""}, 10 Gb/s`,
+    name: `NIC RX ${frameBytes + 4}B frames, ${queues} queue${queues > 1 ? "s" : ""}, 10 Gb/s`,
     unit: "frames/s",
     perSecond: received / seconds,
     slowdown: seconds / (simulatedTicks / TICKS_PER_SECOND),

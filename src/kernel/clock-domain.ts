@@ -86,6 +86,7 @@ export class ClockDomain {
 
   /** `tick` itself if it is an edge, else the next edge. */
   edgeAtOrAfter(tick: Ticks): Ticks {
+    if (this.periodDen === 1) return Math.ceil(tick / this.periodNum) * this.periodNum;
     const cycle = this.cycleAtOrBefore(tick);
     const edge = this.edgeTick(cycle);
     return edge === tick ? tick : this.edgeTick(cycle + 1);

@@ -103,7 +103,7 @@ export class WireLane {
     const length = fifo.lengthOf(slot);
     const at = fifo.contiguousOffset(slot, 0, length);
     const bytes = at >= 0 ? fifo.store : fifo.view(slot, 0, length, this.scratch);
-    const offset = at >= 0 ? at : 0;
+    const offset = Math.max(at, 0);
     const flags = fifo.word0[slot]!;
     const now = this.scheduler.nowTicks;
     for (let i = 0; i < this.consumers.length; i++) {

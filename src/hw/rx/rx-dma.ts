@@ -126,8 +126,34 @@ export class RxDma {
 
   /** Something changed (a frame arrived, descriptors were posted): work on the next clock edge. */
   kick(): void {
-    const at = this.clock.edgeAtOrAfter(this.scheduler.nowTicks);
-    if (!this.timer.pending || this.timer.atTicks > at) this.timer.scheduleAt(at);
+    const edge = this.clock.edgeAtOrAfter(this.scheduler.nowTicks);
+    // The engine already runs by then: it will see the change.
+    if (this.timer.pending && this.timer.atTicks <= edge) return;
+    // Issue at once what the engine would issue at that edge without any visible effect
+    // (no counter, no drop): the DMA starts at the edge, and an event is saved per frame.
+    // Anything else (a drop, a stall) waits for the timer, at the edge itself.
+    if (!this.dmaBlocked()) {
+      while (
+        this.packetBuffer.count > 0 &&
+        this.inflightCount < MAX_INFLIGHT &&
+        this.dma.writeFreeAtTicks <= edge &&
+        this.headIssuableQuietly()
+      ) {
+        this.issueHead(edge);
+      }
+    }
+    this.scheduleNext(edge, false);
+  }
+
+  /** True when the head frame would be issued (not dropped, not stalled, no counter touched). */
+  private headIssuableQuietly(): boolean {
+    const pbuf = this.packetBuffer;
+    const state = this.state;
+    const slot = pbuf.head();
+    const q = pbuf.queue[slot]!;
+    if (state.enabled[q] === 0 || state.stopping[q] === 1) return false;
+    const descs = Math.ceil(pbuf.lengthOf(slot) / state.bufferBytes[q]!);
+    return descs <= state.ringSize[q]! - 1 && state.available(q) >= descs && !this.stallCounted;
   }
 
   /** Writes back queue `q`'s completed descriptors now. */
