@@ -1,4 +1,5 @@
 import { benchMmio, benchScheduler } from "./cases/kernel.js";
+import { benchNicLso } from "./cases/nic-lso.js";
 import { benchNicRx } from "./cases/nic-rx.js";
 import { formatResult } from "./measure.js";
 
@@ -14,6 +15,7 @@ const cases = [
   () => benchNicRx(60, 1, 20_000),
   () => benchNicRx(60, 16, 20_000),
   () => benchNicRx(1514, 1, 20_000),
+  () => benchNicLso(64 * 1024, 1448, 20_000),
 ];
 
 console.log(`nicsim bench (node ${process.version})`);

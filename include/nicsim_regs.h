@@ -549,6 +549,14 @@
 #define NICSIM_TXDERR_COUNT_SHIFT               0
 #define NICSIM_TXDERR_COUNT_MASK                0xFFFFFFFFu
 
+/* LSOERR: LSO requests refused */
+#define NICSIM_LSOERR                           0x04034u
+#define NICSIM_LSOERR_RESET                     0x00000000u
+
+/* LSOERR.COUNT [31:0] cnt */
+#define NICSIM_LSOERR_COUNT_SHIFT               0
+#define NICSIM_LSOERR_COUNT_MASK                0xFFFFFFFFu
+
 /* MAXFRS: Maximum frame size */
 #define NICSIM_MAXFRS                           0x04268u
 #define NICSIM_MAXFRS_RESET                     0x05EE0000u
@@ -1074,9 +1082,73 @@
 #define NICSIM_TX_DATA_POPTS_IXSM_SHIFT         8
 #define NICSIM_TX_DATA_POPTS_IXSM_MASK          0x00000100u
 
+/* TX_DATA.IDX dword 3 [6:4] */
+#define NICSIM_TX_DATA_IDX_DWORD                3u
+#define NICSIM_TX_DATA_IDX_SHIFT                4
+#define NICSIM_TX_DATA_IDX_MASK                 0x00000070u
+
+/* TX_DATA.STA_ERR dword 3 [3] */
+#define NICSIM_TX_DATA_STA_ERR_DWORD            3u
+#define NICSIM_TX_DATA_STA_ERR_SHIFT            3
+#define NICSIM_TX_DATA_STA_ERR_MASK             0x00000008u
+
 /* TX_DATA.STA_DD dword 3 [0] */
 #define NICSIM_TX_DATA_STA_DD_DWORD             3u
 #define NICSIM_TX_DATA_STA_DD_SHIFT             0
 #define NICSIM_TX_DATA_STA_DD_MASK              0x00000001u
+
+/* ---------------------------------------------------------------------------
+ * TX_CONTEXT: Transmit context descriptor (written by software)
+ */
+
+/* TX_CONTEXT.VLAN dword 0 [31:16] */
+#define NICSIM_TX_CONTEXT_VLAN_DWORD            0u
+#define NICSIM_TX_CONTEXT_VLAN_SHIFT            16
+#define NICSIM_TX_CONTEXT_VLAN_MASK             0xFFFF0000u
+
+/* TX_CONTEXT.MACLEN dword 0 [15:9] */
+#define NICSIM_TX_CONTEXT_MACLEN_DWORD          0u
+#define NICSIM_TX_CONTEXT_MACLEN_SHIFT          9
+#define NICSIM_TX_CONTEXT_MACLEN_MASK           0x0000FE00u
+
+/* TX_CONTEXT.IPLEN dword 0 [8:0] */
+#define NICSIM_TX_CONTEXT_IPLEN_DWORD           0u
+#define NICSIM_TX_CONTEXT_IPLEN_SHIFT           0
+#define NICSIM_TX_CONTEXT_IPLEN_MASK            0x000001FFu
+
+/* TX_CONTEXT.DEXT dword 2 [29] */
+#define NICSIM_TX_CONTEXT_DEXT_DWORD            2u
+#define NICSIM_TX_CONTEXT_DEXT_SHIFT            29
+#define NICSIM_TX_CONTEXT_DEXT_MASK             0x20000000u
+
+/* TX_CONTEXT.DTYP dword 2 [23:20] */
+#define NICSIM_TX_CONTEXT_DTYP_DWORD            2u
+#define NICSIM_TX_CONTEXT_DTYP_SHIFT            20
+#define NICSIM_TX_CONTEXT_DTYP_MASK             0x00F00000u
+
+/* TX_CONTEXT.TUCMD_L4T dword 2 [12:11] */
+#define NICSIM_TX_CONTEXT_TUCMD_L4T_DWORD       2u
+#define NICSIM_TX_CONTEXT_TUCMD_L4T_SHIFT       11
+#define NICSIM_TX_CONTEXT_TUCMD_L4T_MASK        0x00001800u
+
+/* TX_CONTEXT.TUCMD_IPV4 dword 2 [10] */
+#define NICSIM_TX_CONTEXT_TUCMD_IPV4_DWORD      2u
+#define NICSIM_TX_CONTEXT_TUCMD_IPV4_SHIFT      10
+#define NICSIM_TX_CONTEXT_TUCMD_IPV4_MASK       0x00000400u
+
+/* TX_CONTEXT.MSS dword 3 [31:16] */
+#define NICSIM_TX_CONTEXT_MSS_DWORD             3u
+#define NICSIM_TX_CONTEXT_MSS_SHIFT             16
+#define NICSIM_TX_CONTEXT_MSS_MASK              0xFFFF0000u
+
+/* TX_CONTEXT.L4LEN dword 3 [15:8] */
+#define NICSIM_TX_CONTEXT_L4LEN_DWORD           3u
+#define NICSIM_TX_CONTEXT_L4LEN_SHIFT           8
+#define NICSIM_TX_CONTEXT_L4LEN_MASK            0x0000FF00u
+
+/* TX_CONTEXT.IDX dword 3 [6:4] */
+#define NICSIM_TX_CONTEXT_IDX_DWORD             3u
+#define NICSIM_TX_CONTEXT_IDX_SHIFT             4
+#define NICSIM_TX_CONTEXT_IDX_MASK              0x00000070u
 
 #endif /* NICSIM_REGS_H */

@@ -1,5 +1,4 @@
 import { HostMemory } from "../../src/bus/host-memory.js";
-import type { FrameFifo } from "../../src/hw/mac/frame-fifo.js";
 import { Nic } from "../../src/hw/nic.js";
 import { Scheduler } from "../../src/kernel/scheduler.js";
 import { TICKS_PER_SECOND, TICKS_PER_US } from "../../src/kernel/ticks.js";
@@ -12,6 +11,8 @@ const POLL_TICKS = 20 * TICKS_PER_US;
  * Receive through the NIC alone at line rate: the wire delivers back-to-back frames, the
  * device writes them into rings, and a minimal host-side poller (no driver, no CPU model)
  * reclaims written-back descriptors and re-posts them every 20 us of simulated time.
+ * Frames are IPv4/UDP (checksum 0, so only the IPv4 header checksum is validated), each
+ * from a new source port; with several queues RSS spreads them over all.
  */
 export function benchNicRx(frameBytes: number, queues: number, simulatedUs: number): BenchResult {
   const scheduler = new Scheduler();
@@ -35,23 +36,15 @@ export function benchNicRx(frameBytes: number, queues: number, simulatedUs: numb
     rings.push(ring);
     bufferAreas.push(buffers);
   }
-  // Until RSS exists, spread by a byte of the frame the generator varies.
-  nic.macRx.classifier = (
-    bytes: Uint8Array,
-    offset: number,
-    _len: number,
-    fifo: FrameFifo,
-    slot: number,
-  ) => {
-    fifo.queue[slot] = bytes[offset + 31]! % queues;
-  };
-  const frame = new Uint8Array(frameBytes);
-  frame.set([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00]);
+  if (queues > 1) enableRss(nic, queues);
+  const frame = udpFrame(frameBytes);
   let sent = 0;
   const feed = scheduler.timer("bench.feed", () => {
     // Keep the peer's queue topped up: a back-to-back stream at line rate.
     while (nic.wire.framesOnWire < 256) {
-      frame[31] = sent & 0xff;
+      // A new UDP source port per frame: a new flow for RSS to spread.
+      frame[34] = (sent >>> 8) & 0xff;
+      frame[35] = sent & 0xff;
       nic.wire.inject(frame, 0, frameBytes);
       sent++;
     }
@@ -79,10 +72,75 @@ export function benchNicRx(frameBytes: number, queues: number, simulatedUs: numb
   let dropped = nic.regs.peek32(map.offsetOf("MPC"));
   for (let q = 0; q < queues; q++) dropped += nic.regs.peek32(map.offsetOf("QPRDC", q));
   return {
-    name: `NIC RX ${frameBytes + 4}B frames, ${queues} queue${queues > 1 ? "s" : ""}, 10 Gb/s`,
+    name: `NIC RX ${frameBytes + 4}B frames, ${queues > 1 ? `RSS over ${queues} queues` : "1 queue"}`,
     unit: "frames/s",
     perSecond: received / seconds,
     slowdown: seconds / (simulatedTicks / TICKS_PER_SECOND),
     note: `${received} frames in ${simulatedUs / 1000} ms simulated, ${dropped} dropped`,
   };
+}
+
+/** RSS over every queue: the published default key, RETA round robin, IPv4 and UDP/IPv4 hashing. */
+function enableRss(nic: Nic, queues: number): void {
+  const map = nic.regs.map;
+  const key = [
+    0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+    0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+    0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+  ];
+  for (let n = 0; n < 10; n++) {
+    const word =
+      key[4 * n]! | (key[4 * n + 1]! << 8) | (key[4 * n + 2]! << 16) | (key[4 * n + 3]! << 24);
+    nic.mmio.write32(map.offsetOf("RSSRK", n), word >>> 0);
+  }
+  for (let n = 0; n < 32; n++) {
+    const e = (i: number) => (4 * n + i) % queues;
+    nic.mmio.write32(
+      map.offsetOf("RETA", n),
+      (e(0) | (e(1) << 8) | (e(2) << 16) | (e(3) << 24)) >>> 0,
+    );
+  }
+  const mrqc = map.fieldMask("MRQC", "IPV4") | map.fieldMask("MRQC", "UDP_IPV4") | 1;
+  nic.mmio.write32(map.offsetOf("MRQC"), mrqc >>> 0);
+}
+
+/** An Ethernet/IPv4/UDP frame of `bytes` (without FCS), IPv4 checksum filled, UDP checksum 0. */
+function udpFrame(bytes: number): Uint8Array {
+  const f = new Uint8Array(bytes);
+  f.set([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00]);
+  const ipLength = bytes - 14;
+  f.set(
+    [
+      0x45,
+      0,
+      ipLength >>> 8,
+      ipLength & 0xff,
+      0,
+      0,
+      0x40,
+      0,
+      64,
+      17,
+      0,
+      0,
+      10,
+      0,
+      0,
+      1,
+      10,
+      0,
+      0,
+      2,
+    ],
+    14,
+  );
+  let sum = 0;
+  for (let i = 14; i < 34; i += 2) sum += (f[i]! << 8) | f[i + 1]!;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  const checksum = ~sum & 0xffff;
+  f[24] = checksum >>> 8;
+  f[25] = checksum & 0xff;
+  const udpLength = ipLength - 20;
+  f.set([0x30, 0x39, 0x00, 0x35, udpLength >>> 8, udpLength & 0xff, 0, 0], 34);
+  return f;
 }

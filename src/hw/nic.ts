@@ -17,6 +17,8 @@ import { RingControl } from "./rings/ring-control.js";
 import { ReceiveClassifier } from "./rx/receive-classifier.js";
 import { RxDma } from "./rx/rx-dma.js";
 import { TxDma } from "./tx/tx-dma.js";
+import { TxOffload } from "./tx/tx-offload.js";
+import { TxOutput } from "./tx/tx-output.js";
 
 /** The smallest frame the receive packet buffer is sized for, to bound its frame count. */
 const MIN_BUFFERED_FRAME_BYTES = 60;
@@ -74,16 +76,19 @@ export class Nic {
       this.faults,
       this.rxPacketBuffer,
     );
-    this.txDma = new TxDma(
+    const offload = new TxOffload(p.queues);
+    this.txDma = new TxDma({
       scheduler,
-      this.clock,
-      this.regs,
-      this.dma,
-      this.txQueues,
-      this.irq,
-      this.faults,
-      this.wire.fromNic,
-    );
+      clock: this.clock,
+      regs: this.regs,
+      dma: this.dma,
+      state: this.txQueues,
+      irq: this.irq,
+      faults: this.faults,
+      lane: this.wire.fromNic,
+      offload,
+      output: new TxOutput(this.clock, this.wire.fromNic, offload),
+    });
     this.macRx = new MacRx(this.regs, this.rxPacketBuffer, () => this.rxDma.kick());
     this.classifier = new ReceiveClassifier(this.regs, p.queues);
     this.macRx.classifier = this.classifier.classify;

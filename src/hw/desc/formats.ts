@@ -152,8 +152,38 @@ export const TX_DATA: DescriptorFormat = {
     },
     { name: "DTALEN", dword: 2, msb: 15, lsb: 0, desc: "Bytes in this buffer (1 or more)." },
     { name: "PAYLEN", dword: 3, msb: 31, lsb: 14, desc: "Total payload bytes (used with TSE)." },
-    { name: "POPTS_TXSM", dword: 3, msb: 9, lsb: 9, desc: "Insert the TCP/UDP checksum." },
-    { name: "POPTS_IXSM", dword: 3, msb: 8, lsb: 8, desc: "Insert the IPv4 header checksum." },
+    {
+      name: "POPTS_TXSM",
+      dword: 3,
+      msb: 9,
+      lsb: 9,
+      desc:
+        "Insert the TCP/UDP checksum (first descriptor of a frame). The device computes " +
+        "the whole checksum, pseudo header included, whatever the field held.",
+    },
+    {
+      name: "POPTS_IXSM",
+      dword: 3,
+      msb: 8,
+      lsb: 8,
+      desc: "Insert the IPv4 header checksum (first descriptor).",
+    },
+    {
+      name: "IDX",
+      dword: 3,
+      msb: 6,
+      lsb: 4,
+      desc: "Which context (0 or 1) of the queue the offloads use.",
+    },
+    {
+      name: "STA_ERR",
+      dword: 3,
+      msb: 3,
+      lsb: 3,
+      desc:
+        "Written back with DD (nicsim's own): the frame was refused (a bad descriptor, or " +
+        "an LSO request the engine rejects) and nothing was sent.",
+    },
     {
       name: "STA_DD",
       dword: 3,
@@ -164,5 +194,65 @@ export const TX_DATA: DescriptorFormat = {
   ],
 };
 
+/** Transmit context descriptor: the offload context frames that follow use. */
+export const TX_CONTEXT: DescriptorFormat = {
+  name: "TX_CONTEXT",
+  title: "Transmit context descriptor",
+  desc:
+    "Carries the header lengths and segment size the checksum and LSO engines need. It " +
+    "sends nothing: the device stores it in context slot IDX of the queue, and later data " +
+    "descriptors name that slot. It may sit only before a frame's first data descriptor.",
+  writer: "software",
+  compat:
+    "As the 82599's advanced transmit context descriptor (DTYP 2, DEXT 1); IPsec fields are not modelled.",
+  fields: [
+    {
+      name: "VLAN",
+      dword: 0,
+      msb: 31,
+      lsb: 16,
+      desc: "VLAN tag to insert (not modelled; stored).",
+    },
+    {
+      name: "MACLEN",
+      dword: 0,
+      msb: 15,
+      lsb: 9,
+      desc: "MAC header bytes (14, or 18 with a VLAN tag).",
+    },
+    {
+      name: "IPLEN",
+      dword: 0,
+      msb: 8,
+      lsb: 0,
+      desc: "IP header bytes, IPv4 options or IPv6 extension headers included.",
+    },
+    { name: "DEXT", dword: 2, msb: 29, lsb: 29, desc: "Extended descriptor: must be 1." },
+    { name: "DTYP", dword: 2, msb: 23, lsb: 20, desc: "Descriptor type: 2." },
+    { name: "TUCMD_L4T", dword: 2, msb: 12, lsb: 11, desc: "L4 type: 0 UDP, 1 TCP." },
+    { name: "TUCMD_IPV4", dword: 2, msb: 10, lsb: 10, desc: "1: IPv4; 0: IPv6." },
+    {
+      name: "MSS",
+      dword: 3,
+      msb: 31,
+      lsb: 16,
+      desc: "Maximum segment size: TCP payload bytes per segment (LSO).",
+    },
+    { name: "L4LEN", dword: 3, msb: 15, lsb: 8, desc: "TCP header bytes, options included (LSO)." },
+    {
+      name: "IDX",
+      dword: 3,
+      msb: 6,
+      lsb: 4,
+      desc: "Context slot (0 or 1) to store this context in.",
+    },
+  ],
+};
+
 /** Every descriptor format, in the order the reference lists them. */
-export const DESCRIPTOR_FORMATS: readonly DescriptorFormat[] = [RX_READ, RX_WRITEBACK, TX_DATA];
+export const DESCRIPTOR_FORMATS: readonly DescriptorFormat[] = [
+  RX_READ,
+  RX_WRITEBACK,
+  TX_DATA,
+  TX_CONTEXT,
+];

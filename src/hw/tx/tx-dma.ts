@@ -7,13 +7,17 @@ import type { DmaEngine } from "../dma/dma-engine.js";
 import type { FaultRecorder } from "../dma/fault-recorder.js";
 import type { InterruptUnit } from "../irq/interrupt-unit.js";
 import type { WireLane } from "../mac/wire-lane.js";
-import { MIN_FRAME_BYTES } from "../mac/wire-timing.js";
+import { LSO_MAX_PAYLOAD_BYTES } from "../offload/lso.js";
 import type { RegisterFile } from "../regs/register-file.js";
 import { acquireDescriptors } from "../rings/descriptor-fetch.js";
 import type { QueueRingState } from "../rings/queue-ring-state.js";
+import type { TxOffload } from "./tx-offload.js";
+import type { TxOutput } from "./tx-output.js";
 
 /** The largest frame one transmit (without segmentation) may carry, FCS excluded. */
 export const TX_MAX_FRAME_BYTES = 16 * 1024;
+/** The largest large send (TSE): 256 KiB of payload plus room for its headers. */
+const TX_MAX_LSO_BYTES = LSO_MAX_PAYLOAD_BYTES + 1024;
 const MAX_INFLIGHT = 64;
 const EOP = fieldPosition(TX_DATA, "CMD_EOP").mask;
 const RS = fieldPosition(TX_DATA, "CMD_RS").mask;
@@ -21,8 +25,25 @@ const DEXT = fieldPosition(TX_DATA, "CMD_DEXT").mask;
 const DTYP = fieldPosition(TX_DATA, "DTYP");
 const DTALEN = fieldPosition(TX_DATA, "DTALEN").mask;
 const DD = fieldPosition(TX_DATA, "STA_DD").mask;
+const STA_ERR = fieldPosition(TX_DATA, "STA_ERR").mask;
+const TSE = fieldPosition(TX_DATA, "CMD_TSE").mask;
 
 type Gathered = "frame" | "wait" | "refused" | "fault";
+
+/** What the transmit DMA engine works with. */
+export interface TxDmaParts {
+  readonly scheduler: Scheduler;
+  readonly clock: ClockDomain;
+  readonly regs: RegisterFile;
+  readonly dma: DmaEngine;
+  readonly state: QueueRingState;
+  readonly irq: InterruptUnit;
+  readonly faults: FaultRecorder;
+  /** The transmit packet buffer and the wire. */
+  readonly lane: WireLane;
+  readonly offload: TxOffload;
+  readonly output: TxOutput;
+}
 
 /**
  * The transmit DMA engine: picks queues round robin, reads each frame's descriptors
@@ -48,17 +69,26 @@ export class TxDma {
   private readonly timer: Timer;
   /** True while the device may start no new DMA (CTRL.PCIE_MASTER_DISABLE). */
   dmaBlocked: () => boolean = () => false;
-  private readonly frame = new Uint8Array(TX_MAX_FRAME_BYTES);
+  private readonly frame = new Uint8Array(TX_MAX_LSO_BYTES);
+  private readonly offload: TxOffload;
+  private readonly output: TxOutput;
   private roundRobin = 0;
   // The frame being gathered.
   private gatherDescs = 0;
   private gatherLength = 0;
   private gatherFaultAddress = 0;
+  /** Dword 3 of the frame's first data descriptor (offload options). */
+  private gatherOptions = 0;
+  private gatherTse = false;
+  /** Index (from the queue's next descriptor) of the frame's first data descriptor. */
+  private gatherFirstData = 0;
   // In-flight frames.
   private readonly fQueue = new Int32Array(MAX_INFLIGHT);
   private readonly fFirst = new Int32Array(MAX_INFLIGHT);
   private readonly fDescs = new Int32Array(MAX_INFLIGHT);
   private readonly fLength = new Int32Array(MAX_INFLIGHT);
+  /** Frames the record became on the wire (segments for LSO); -1 when refused. */
+  private readonly fFrames = new Int32Array(MAX_INFLIGHT);
   private readonly fDone = new Float64Array(MAX_INFLIGHT);
   private inflightHead = 0;
   private inflightCount = 0;
@@ -70,32 +100,30 @@ export class TxDma {
   private readonly qbtcWord0: number;
   private readonly gptcWord: number;
   private readonly gotcWord: number;
+  private readonly lsoerrWord: number;
   private readonly txValid: number;
   private readonly txVectorMask: number;
   private readonly txVectorShift: number;
   private readonly enableBit: number;
   private readonly faultBit: number;
 
-  constructor(
-    scheduler: Scheduler,
-    clock: ClockDomain,
-    regs: RegisterFile,
-    dma: DmaEngine,
-    state: QueueRingState,
-    irq: InterruptUnit,
-    faults: FaultRecorder,
-    lane: WireLane,
-  ) {
+  constructor(parts: TxDmaParts) {
+    const { scheduler, regs } = parts;
     this.scheduler = scheduler;
-    this.clock = clock;
+    this.clock = parts.clock;
     this.regs = regs;
-    this.dma = dma;
-    this.state = state;
-    this.irq = irq;
-    this.faults = faults;
-    this.lane = lane;
+    this.dma = parts.dma;
+    this.state = parts.state;
+    this.irq = parts.irq;
+    this.faults = parts.faults;
+    this.lane = parts.lane;
+    this.offload = parts.offload;
+    this.output = parts.output;
     this.timer = scheduler.timer("tx.dma", () => this.service());
-    lane.onSpace = () => this.kick();
+    this.lane.onSpace = () => {
+      this.output.pump();
+      this.kick();
+    };
     const map = regs.map;
     this.tdhWord0 = regs.wordOf("TDH");
     this.strideWords = (map.byName("TDH")?.stride ?? 0x40) >>> 2;
@@ -105,6 +133,7 @@ export class TxDma {
     this.qbtcWord0 = regs.wordOf("QBTCL");
     this.gptcWord = regs.wordOf("GPTC");
     this.gotcWord = regs.wordOf("GOTCL");
+    this.lsoerrWord = regs.wordOf("LSOERR");
     this.txValid = map.fieldMask("IVAR", "TX_VALID");
     this.txVectorMask = map.fieldMask("IVAR", "TX_VECTOR");
     this.txVectorShift = map.fieldShift("IVAR", "TX_VECTOR");
@@ -121,6 +150,8 @@ export class TxDma {
   /** Forgets frames in flight (device reset). */
   reset(): void {
     this.timer.cancel();
+    this.output.reset();
+    this.offload.reset();
     this.inflightHead = 0;
     this.inflightCount = 0;
     this.roundRobin = 0;
@@ -173,7 +204,8 @@ export class TxDma {
    * the packet buffer has no room (try later).
    */
   private issue(q: number, now: number): "issued" | "waiting" | "full" {
-    const result = this.gather(q);
+    this.gatherFirstData = 0;
+    let result = this.gather(q);
     if (result === "wait") {
       // Its EOP is not posted yet: skip the queue this round.
       this.roundRobin = (q + 1) % this.state.count;
@@ -183,25 +215,50 @@ export class TxDma {
       this.fault(q); // The queue stops: progress of a kind.
       return "issued";
     }
-    const length = result === "frame" ? Math.max(this.gatherLength, MIN_FRAME_BYTES) : 0;
-    if (result === "frame" && !this.lane.fifo.fits(length)) return "full";
+    const length = this.gatherLength;
+    let lsoRefused = false;
+    if (result === "frame") {
+      const room = this.output.canAccept(q, length, this.gatherOptions, this.gatherTse);
+      if (room === "later") return "full";
+      if (room === "never") lsoRefused = true;
+      else if (!this.copyBuffers(q)) {
+        this.fault(q);
+        return "issued";
+      }
+    }
     this.roundRobin = (q + 1) % this.state.count;
     const descs = this.gatherDescs;
     const readyAt = acquireDescriptors(this.state, this.dma, q, descs, now);
     const start = Math.max(now, readyAt);
-    const done = result === "frame" ? this.dma.readDoneTicks(start, this.gatherLength) : start;
-    if (result === "refused") this.faults.descriptorError();
-    else {
-      if (length > this.gatherLength) this.frame.fill(0, this.gatherLength, length);
-      this.lane.enqueue(this.frame, 0, length, 0, this.clock.edgeAtOrAfter(done));
+    const done = result === "frame" ? this.dma.readDoneTicks(start, length) : start;
+    let frames = -1;
+    let bytes = 0;
+    if (result === "frame" && !lsoRefused) {
+      const out = this.output.send(
+        q,
+        this.frame,
+        length,
+        this.gatherOptions,
+        this.gatherTse,
+        this.clock.edgeAtOrAfter(done),
+      );
+      frames = out.frames;
+      bytes = out.bytes;
+      if (frames < 0) lsoRefused = true;
     }
-    this.recordInflight(q, descs, result === "frame" ? length : -1, done);
+    if (lsoRefused) {
+      this.regs.hwCount(this.lsoerrWord, 1);
+      result = "refused";
+    }
+    if (result === "refused") this.faults.descriptorError();
+    this.recordInflight(q, descs, frames, bytes, done);
     return "issued";
   }
 
   /**
-   * Reads queue q's next frame's descriptors and copies its buffers into `frame`.
-   * Sets gatherDescs (descriptors the frame uses) and gatherLength.
+   * Reads queue q's next frame's descriptors (not yet its buffers): sets gatherDescs
+   * (descriptors the frame uses, context descriptors included), gatherLength, and the
+   * first data descriptor's options. Context descriptors are stored as they are met.
    */
   private gather(q: number): Gathered {
     const state = this.state;
@@ -210,27 +267,31 @@ export class TxDma {
     const available = state.available(q);
     let length = 0;
     let refused = false;
+    let firstData = true;
+    let limit = TX_MAX_FRAME_BYTES;
     for (let i = 0; i < available; i++) {
       const at = state.ringBase[q]! + ((state.next[q]! + i) % size) * DESCRIPTOR_BYTES;
       const cmd = memory.readU32(at + 8);
-      const buffer = memory.readU64(at);
-      if (cmd < 0 || buffer < 0) return this.gatherFault(at);
+      if (cmd < 0) return this.gatherFault(at);
       this.gatherDescs = i + 1;
       const type = (cmd & DTYP.mask) >>> DTYP.shift;
-      if (type === DTYP_CONTEXT && (cmd & DEXT) !== 0) {
-        if (length === 0 && (cmd & EOP) === 0) {
-          // A context descriptor before a frame: it carries offload context (used by LSO and
-          // checksum offload) and ends nothing on its own.
-          continue;
-        }
+      if (type === DTYP_CONTEXT && (cmd & DEXT) !== 0 && length === 0 && (cmd & EOP) === 0) {
+        // A context descriptor before a frame: it stores offload context (for LSO and
+        // checksum offload) in a slot of the queue and sends nothing on its own.
+        this.offload.storeContext(q, memory.readU32(at), cmd, memory.readU32(at + 12));
+        this.gatherFirstData = i + 1;
+        continue;
+      }
+      if (firstData) {
+        this.gatherOptions = memory.readU32(at + 12);
+        this.gatherTse = (cmd & TSE) !== 0;
+        limit = this.gatherTse ? TX_MAX_LSO_BYTES : TX_MAX_FRAME_BYTES;
+        firstData = false;
       }
       const bytes = cmd & DTALEN;
       if (type !== DTYP_DATA || (cmd & DEXT) === 0 || bytes === 0) refused = true;
-      if (!refused && length + bytes <= TX_MAX_FRAME_BYTES) {
-        if (!this.dma.read(buffer, this.frame, length, bytes)) return this.gatherFault(buffer);
-      }
       length += bytes;
-      if (length > TX_MAX_FRAME_BYTES) refused = true;
+      if (length > limit) refused = true;
       if ((cmd & EOP) !== 0) {
         this.gatherLength = length;
         return refused ? "refused" : "frame";
@@ -242,6 +303,26 @@ export class TxDma {
       return "refused";
     }
     return "wait";
+  }
+
+  /** Copies the gathered frame's buffers into `frame`. False after a DMA fault. */
+  private copyBuffers(q: number): boolean {
+    const state = this.state;
+    const memory = this.dma.memory;
+    const size = state.ringSize[q]!;
+    let length = 0;
+    for (let i = this.gatherFirstData; i < this.gatherDescs; i++) {
+      const at = state.ringBase[q]! + ((state.next[q]! + i) % size) * DESCRIPTOR_BYTES;
+      const bytes = memory.readU32(at + 8) & DTALEN;
+      const buffer = memory.readU64(at);
+      const ok = buffer >= 0 && this.dma.read(buffer, this.frame, length, bytes);
+      if (!ok) {
+        this.gatherFaultAddress = buffer < 0 ? at : buffer;
+        return false;
+      }
+      length += bytes;
+    }
+    return true;
   }
 
   private gatherFault(address: number): Gathered {
@@ -265,13 +346,20 @@ export class TxDma {
     }
   }
 
-  private recordInflight(q: number, descs: number, length: number, done: number): void {
+  private recordInflight(
+    q: number,
+    descs: number,
+    frames: number,
+    length: number,
+    done: number,
+  ): void {
     const state = this.state;
     const i = (this.inflightHead + this.inflightCount) % MAX_INFLIGHT;
     this.fQueue[i] = q;
     this.fFirst[i] = state.next[q]!;
     this.fDescs[i] = descs;
     this.fLength[i] = length;
+    this.fFrames[i] = frames;
     this.fDone[i] = done;
     this.inflightCount++;
     state.next[q] = (state.next[q]! + descs) % state.ringSize[q]!;
@@ -285,22 +373,25 @@ export class TxDma {
     const q = this.fQueue[i]!;
     const descs = this.fDescs[i]!;
     const length = this.fLength[i]!;
+    const frames = this.fFrames[i]!;
     const state = this.state;
     const memory = this.dma.memory;
     const size = state.ringSize[q]!;
+    const status = frames < 0 ? DD | STA_ERR : DD;
     for (let d = 0; d < descs; d++) {
       const at = state.ringBase[q]! + ((this.fFirst[i]! + d) % size) * DESCRIPTOR_BYTES;
       const cmd = memory.readU32(at + 8);
-      if (cmd >= 0 && (cmd & RS) !== 0)
-        memory.writeU32(at + 12, (memory.readU32(at + 12) | DD) >>> 0);
+      if (cmd >= 0 && (cmd & RS) !== 0) {
+        memory.writeU32(at + 12, (memory.readU32(at + 12) | status) >>> 0);
+      }
     }
     state.inflight[q]! -= descs;
     state.head[q] = (state.head[q]! + descs) % size;
     this.regs.hwWrite(this.tdhWord0 + q * this.strideWords, state.head[q]!);
-    if (length >= 0) {
-      this.regs.hwCount(this.qptcWord0 + q * this.strideWords, 1);
+    if (frames > 0) {
+      this.regs.hwCount(this.qptcWord0 + q * this.strideWords, frames);
       this.regs.hwCount(this.qbtcWord0 + q * this.strideWords, length);
-      this.regs.hwCount(this.gptcWord, 1);
+      this.regs.hwCount(this.gptcWord, frames);
       this.regs.hwCount(this.gotcWord, length);
     }
     if (state.stopping[q] === 1 && state.inflight[q] === 0) {

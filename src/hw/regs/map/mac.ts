@@ -85,6 +85,15 @@ export function macRegisters(): RegisterDef[] {
       desc: "Transmit frames refused for a bad descriptor (length 0, frame over 16 KiB, no end of packet within the ring).",
       compat: "nicsim's own.",
     }),
+    counter32("LSOERR", at(0x34), {
+      group,
+      title: "LSO requests refused",
+      desc:
+        "Transmit frames with TSE whose segmentation request was refused (MSS 0 or too " +
+        "large, headers not matching the frame or the context, payload over 256 KiB). " +
+        "Their descriptors complete with STA_ERR; nothing is sent. Also counted in TXDERR.",
+      compat: "nicsim's own.",
+    }),
     {
       name: "MAXFRS",
       offset: 0x04268,
