@@ -1,6 +1,7 @@
 import type { DeviceParams } from "../../device-params.js";
 import type { RegisterDef, RegisterGroup } from "../schema.js";
 import { counter32, counter64 } from "./builders.js";
+import { ringAddressRegisters } from "./ring-registers.js";
 
 export const RX_QUEUE_GROUP: RegisterGroup = {
   name: "rx-queues",
@@ -27,33 +28,7 @@ export function rxQueueRegisters(params: DeviceParams): RegisterDef[] {
     `82599: ${name} at 0x${(0x01000 + offset).toString(16).padStart(5, "0")} + n*0x40 for queues 0-63 (0x0D000 block for 64-127); here one block for all.`;
   const group = "rx-queues";
   return [
-    {
-      name: "RDBAL",
-      ...at(0x00),
-      group,
-      title: "Receive descriptor base address (low)",
-      desc: "Bits 31:7 of the ring's host address; the ring is 128-byte aligned.",
-      compat: compat82599("RDBAL", 0x00),
-      fields: [{ name: "ADDR", msb: 31, lsb: 7, access: "rw", desc: "Base address bits 31:7." }],
-    },
-    {
-      name: "RDBAH",
-      ...at(0x04),
-      group,
-      title: "Receive descriptor base address (high)",
-      desc: "Bits 63:32 of the ring's host address.",
-      compat: compat82599("RDBAH", 0x04),
-      fields: [{ name: "ADDR", msb: 31, lsb: 0, access: "rw", desc: "Base address bits 63:32." }],
-    },
-    {
-      name: "RDLEN",
-      ...at(0x08),
-      group,
-      title: "Receive descriptor ring length",
-      desc: "The ring's size in bytes, a multiple of 128 (8 descriptors of 16 bytes).",
-      compat: compat82599("RDLEN", 0x08),
-      fields: [{ name: "LEN", msb: 19, lsb: 7, access: "rw", desc: "Length in bytes, bits 19:7." }],
-    },
+    ...ringAddressRegisters({ prefix: "RD", direction: "Receive", group, at, compat: compat82599 }),
     {
       name: "RDH",
       ...at(0x10),

@@ -1,6 +1,7 @@
 import type { DeviceParams } from "../../device-params.js";
 import type { RegisterDef, RegisterGroup } from "../schema.js";
 import { counter32, counter64 } from "./builders.js";
+import { ringAddressRegisters } from "./ring-registers.js";
 
 export const TX_QUEUE_GROUP: RegisterGroup = {
   name: "tx-queues",
@@ -25,33 +26,13 @@ export function txQueueRegisters(params: DeviceParams): RegisterDef[] {
     `82599: ${name} at 0x${(TX_BASE + offset).toString(16).padStart(5, "0")} + n*0x40, as here.`;
   const group = "tx-queues";
   return [
-    {
-      name: "TDBAL",
-      ...at(0x00),
+    ...ringAddressRegisters({
+      prefix: "TD",
+      direction: "Transmit",
       group,
-      title: "Transmit descriptor base address (low)",
-      desc: "Bits 31:7 of the ring's host address; the ring is 128-byte aligned.",
-      compat: compat82599("TDBAL", 0x00),
-      fields: [{ name: "ADDR", msb: 31, lsb: 7, access: "rw", desc: "Base address bits 31:7." }],
-    },
-    {
-      name: "TDBAH",
-      ...at(0x04),
-      group,
-      title: "Transmit descriptor base address (high)",
-      desc: "Bits 63:32 of the ring's host address.",
-      compat: compat82599("TDBAH", 0x04),
-      fields: [{ name: "ADDR", msb: 31, lsb: 0, access: "rw", desc: "Base address bits 63:32." }],
-    },
-    {
-      name: "TDLEN",
-      ...at(0x08),
-      group,
-      title: "Transmit descriptor ring length",
-      desc: "The ring's size in bytes, a multiple of 128.",
-      compat: compat82599("TDLEN", 0x08),
-      fields: [{ name: "LEN", msb: 19, lsb: 7, access: "rw", desc: "Length in bytes, bits 19:7." }],
-    },
+      at,
+      compat: compat82599,
+    }),
     {
       name: "TDH",
       ...at(0x10),
