@@ -1,0 +1,94 @@
+import type { MmioPort } from "../bus/mmio-port.js";
+import type { HostServices } from "../host/host-services.js";
+import type { Scheduler } from "../kernel/scheduler.js";
+import { RX_BUFFER_BYTES } from "./buffer-pool.js";
+import { MAX_SEND_BYTES } from "./send-request.js";
+import { TX_ARENA_BYTES } from "./tx-copy-arena.js";
+
+/** How the adapter is built: its bus, its host, and the knobs a miniport reads from the registry. */
+export interface AdapterOptions {
+  /** The device's BAR: the only way the driver reaches the NIC's registers. */
+  readonly mmio: MmioPort;
+  readonly host: HostServices;
+  /** For timed waits (bring-up, queue stops): continuations in simulated time. */
+  readonly scheduler: Scheduler;
+  /** Receive descriptors per queue (a multiple of 8); default 256. */
+  readonly rxRingSize?: number;
+  /** Transmit descriptors per queue (a multiple of 8); default 256. */
+  readonly txRingSize?: number;
+  /** Receive buffer bytes, a multiple of 1024 up to 16 KiB; default 2 KiB. */
+  readonly rxBufferBytes?: number;
+  /** Transmit copy area per queue; default 1 MiB (two largest sends). */
+  readonly txArenaBytes?: number;
+  /** Frames per queue per DPC run before it yields; default 64. */
+  readonly rxBudget?: number;
+  /** Interrupt moderation of every queue vector, in microseconds; default 10. */
+  readonly moderationUs?: number;
+  /** Queues reserved for RSS, queue 0 first; default 1 (the default queue alone). */
+  readonly rssQueues?: number;
+  /** The processor of RSS queue 0 (the default queue); RSS queue i runs on base + i. */
+  readonly rssBaseProcessor?: number;
+  /**
+   * Charge `costs.isrCycles` in the ISR and `costs.dpcCycles` in each DPC. Off by default:
+   * the host charges a work item's fixed cost when it runs it.
+   */
+  readonly chargeFixedCosts?: boolean;
+}
+
+/** The options with their defaults filled in. */
+export interface AdapterConfig {
+  readonly rxRingSize: number;
+  readonly txRingSize: number;
+  readonly rxBufferBytes: number;
+  readonly txArenaBytes: number;
+  readonly rxBudget: number;
+  readonly moderationUs: number;
+  readonly rssQueues: number;
+  readonly rssBaseProcessor: number;
+  readonly chargeFixedCosts: boolean;
+}
+
+export function resolveConfig(options: AdapterOptions): AdapterConfig {
+  return {
+    rxRingSize: options.rxRingSize ?? 256,
+    txRingSize: options.txRingSize ?? 256,
+    rxBufferBytes: options.rxBufferBytes ?? RX_BUFFER_BYTES,
+    txArenaBytes: options.txArenaBytes ?? TX_ARENA_BYTES,
+    rxBudget: options.rxBudget ?? 64,
+    moderationUs: options.moderationUs ?? 10,
+    rssQueues: options.rssQueues ?? 1,
+    rssBaseProcessor: options.rssBaseProcessor ?? 0,
+    chargeFixedCosts: options.chargeFixedCosts ?? false,
+  };
+}
+
+/**
+ * What in `config` the device (`queues`) and host (`processors`) cannot honour, or null.
+ * Checked at initialization, once the device has said what it has.
+ */
+export function configurationProblem(
+  config: AdapterConfig,
+  queues: number,
+  processors: number,
+): string | null {
+  const c = config;
+  const ring = (n: number) => Number.isInteger(n) && n >= 8 && n <= 4096 && n % 8 === 0;
+  if (!ring(c.rxRingSize)) return `rxRingSize ${c.rxRingSize}: a multiple of 8 in 8..4096`;
+  if (!ring(c.txRingSize)) return `txRingSize ${c.txRingSize}: a multiple of 8 in 8..4096`;
+  const kib = c.rxBufferBytes / 1024;
+  if (!Number.isInteger(kib) || kib < 1 || kib > 16) {
+    return `rxBufferBytes ${c.rxBufferBytes}: a multiple of 1024 in 1024..16384`;
+  }
+  if (!Number.isInteger(c.txArenaBytes) || c.txArenaBytes < 2 * MAX_SEND_BYTES) {
+    return `txArenaBytes ${c.txArenaBytes}: at least ${2 * MAX_SEND_BYTES}`;
+  }
+  if (!Number.isInteger(c.rxBudget) || c.rxBudget < 1) return `rxBudget ${c.rxBudget}: >= 1`;
+  if (!Number.isInteger(c.rssQueues) || c.rssQueues < 1 || c.rssQueues > queues) {
+    return `rssQueues ${c.rssQueues}: 1..${queues}`;
+  }
+  const base = c.rssBaseProcessor;
+  if (!Number.isInteger(base) || base < 0 || base >= processors) {
+    return `rssBaseProcessor ${base}: 0..${processors - 1}`;
+  }
+  return null;
+}

@@ -1,0 +1,151 @@
+import type { DpcCounters } from "./dpc.js";
+import type { Counter32Register, Counter64Pair, DriverRegisters } from "./registers.js";
+
+/** Device-wide counts since initialization. */
+export interface DeviceStatistics {
+  readonly framesReceived: number;
+  readonly bytesReceived: number;
+  readonly framesSent: number;
+  readonly bytesSent: number;
+  readonly missedFrames: number;
+  readonly crcErrors: number;
+  readonly undersize: number;
+  readonly oversize: number;
+  readonly rxDmaFaultDrops: number;
+  readonly dmaFaults: number;
+  readonly txDescriptorErrors: number;
+  readonly lsoErrors: number;
+  readonly ipChecksumErrors: number;
+  readonly l4ChecksumErrors: number;
+  readonly broadcastReceived: number;
+  readonly multicastReceived: number;
+  readonly badRegisterAccesses: number;
+}
+
+/** One queue's counts since it started. */
+export interface QueueStatistics {
+  readonly queue: number;
+  readonly processor: number;
+  readonly vector: number;
+  readonly framesReceived: number;
+  readonly bytesReceived: number;
+  readonly framesDropped: number;
+  readonly noDescriptorEvents: number;
+  readonly framesSent: number;
+  readonly bytesSent: number;
+}
+
+/** Messages each queue vector has sent. */
+export interface VectorStatistics {
+  readonly vector: number;
+  readonly processor: number;
+  readonly messages: number;
+}
+
+/** What the driver counted itself. */
+export interface DriverStatistics extends Readonly<DpcCounters> {
+  readonly interrupts: number;
+  readonly faultInterrupts: number;
+  readonly sendsAccepted: number;
+  readonly sendsRefused: number;
+}
+
+export interface Statistics {
+  readonly device: DeviceStatistics;
+  readonly queues: readonly QueueStatistics[];
+  readonly vectors: readonly VectorStatistics[];
+  readonly driver: DriverStatistics;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type DeviceKey = keyof DeviceStatistics;
+type QueueCountKey = Exclude<keyof QueueStatistics, "queue" | "processor" | "vector">;
+
+/** Which counter feeds which statistic. */
+const DEVICE_COUNTERS: readonly (readonly [DeviceKey, Counter32Register | Counter64Pair])[] = [
+  ["framesReceived", "GPRC"],
+  ["bytesReceived", "GORC"],
+  ["framesSent", "GPTC"],
+  ["bytesSent", "GOTC"],
+  ["missedFrames", "MPC"],
+  ["crcErrors", "CRCERRS"],
+  ["undersize", "RUC"],
+  ["oversize", "ROC"],
+  ["rxDmaFaultDrops", "RXDMADC"],
+  ["dmaFaults", "DMAFC"],
+  ["txDescriptorErrors", "TXDERR"],
+  ["lsoErrors", "LSOERR"],
+  ["ipChecksumErrors", "IPCSERR"],
+  ["l4ChecksumErrors", "L4CSERR"],
+  ["broadcastReceived", "BPRC"],
+  ["multicastReceived", "MPRC"],
+  ["badRegisterAccesses", "BADACC"],
+];
+const QUEUE_COUNTERS: readonly (readonly [QueueCountKey, Counter32Register | Counter64Pair])[] = [
+  ["framesReceived", "QPRC"],
+  ["bytesReceived", "QBRC"],
+  ["framesDropped", "QPRDC"],
+  ["noDescriptorEvents", "QRNBC"],
+  ["framesSent", "QPTC"],
+  ["bytesSent", "QBTC"],
+];
+const PAIRS: ReadonlySet<string> = new Set<Counter64Pair>(["GORC", "GOTC", "QBRC", "QBTC"]);
+
+/**
+ * Running totals of the device's counters. Every counter clears when read, so the driver
+ * owns the totals: each collection reads every counter once (64-bit ones low half first)
+ * and adds what it read.
+ */
+export class StatisticsCollector {
+  private readonly regs: DriverRegisters;
+  private readonly device = {} as Mutable<DeviceStatistics>;
+  private readonly queues = new Map<number, Record<QueueCountKey, number>>();
+  private readonly messages: Float64Array;
+
+  constructor(regs: DriverRegisters) {
+    this.regs = regs;
+    for (const [key] of DEVICE_COUNTERS) this.device[key] = 0;
+    this.messages = new Float64Array(regs.count("VICNT"));
+  }
+
+  /** Starts queue `queue`'s totals at zero, discarding what its counters hold. */
+  startQueue(queue: number): void {
+    for (const [, reg] of QUEUE_COUNTERS) this.read(reg, queue);
+    const totals = {} as Record<QueueCountKey, number>;
+    for (const [key] of QUEUE_COUNTERS) totals[key] = 0;
+    this.queues.set(queue, totals);
+  }
+
+  /** Stops keeping totals for `queue`. */
+  endQueue(queue: number): void {
+    this.queues.delete(queue);
+  }
+
+  /** Reads every counter and adds it to the totals. */
+  collect(vectors: readonly number[]): void {
+    for (const [key, reg] of DEVICE_COUNTERS) this.device[key] += this.read(reg, 0);
+    for (const [queue, totals] of this.queues) {
+      for (const [key, reg] of QUEUE_COUNTERS) totals[key] += this.read(reg, queue);
+    }
+    for (const v of vectors) this.messages[v]! += this.regs.readCounter32("VICNT", v);
+  }
+
+  deviceTotals(): DeviceStatistics {
+    return { ...this.device };
+  }
+
+  queueTotals(queue: number): Readonly<Record<QueueCountKey, number>> | undefined {
+    const totals = this.queues.get(queue);
+    return totals === undefined ? undefined : { ...totals };
+  }
+
+  vectorMessages(vector: number): number {
+    return this.messages[vector] ?? 0;
+  }
+
+  private read(reg: Counter32Register | Counter64Pair, n: number): number {
+    return PAIRS.has(reg)
+      ? this.regs.readCounter64(reg as Counter64Pair, n)
+      : this.regs.readCounter32(reg as Counter32Register, n);
+  }
+}
