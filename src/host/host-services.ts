@@ -27,7 +27,10 @@ export interface HostServices {
    * at interrupt priority (charging `costs.interruptCycles` + `costs.isrCycles` first).
    */
   connectInterrupt(vector: number, isr: InterruptRoutine): void;
-  /** Queues `dpc` on `processor` at DPC priority (after every pending ISR there). */
+  /**
+   * Queues `dpc` on `processor` at DPC priority (after every pending ISR there). The host
+   * charges `costs.dpcCycles` for each DPC it runs; the routine charges its own work.
+   */
   queueDpc(processor: number, dpc: DeferredRoutine): void;
   /** Adds `cycles` of `kind` work to the routine now running (no-op outside one). */
   charge(kind: WorkKind, cycles: number): void;
