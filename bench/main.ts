@@ -1,7 +1,8 @@
+import { benchDriverRx } from "./cases/driver-rx.js";
 import { benchMmio, benchScheduler } from "./cases/kernel.js";
 import { benchNicLso } from "./cases/nic-lso.js";
 import { benchNicRx } from "./cases/nic-rx.js";
-import { formatResult } from "./measure.js";
+import { type BenchResult, formatResult } from "./measure.js";
 
 /**
  * `npm run bench`: how fast the model runs in wall-clock terms. Each case prints the
@@ -9,14 +10,18 @@ import { formatResult } from "./measure.js";
  * against real time (wall seconds per simulated second; below 1 is faster than real
  * time). Figures vary with the machine; compare runs on the same one.
  */
-const cases = [
+const cases: (() => BenchResult | Promise<BenchResult>)[] = [
   benchScheduler,
   benchMmio,
   () => benchNicRx(60, 1, 20_000),
   () => benchNicRx(60, 16, 20_000),
   () => benchNicRx(1514, 1, 20_000),
   () => benchNicLso(64 * 1024, 1448, 20_000),
+  () => benchDriverRx(60, 1, 10_000),
+  () => benchDriverRx(60, 8, 10_000),
+  () => benchDriverRx(1514, 1, 20_000),
+  () => benchDriverRx(1514, 8, 20_000),
 ];
 
 console.log(`nicsim bench (node ${process.version})`);
-for (const run of cases) console.log(formatResult(run()));
+for (const run of cases) console.log(formatResult(await run()));

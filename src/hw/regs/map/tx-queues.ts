@@ -71,7 +71,7 @@ export function txQueueRegisters(params: DeviceParams): RegisterDef[] {
           msb: 27,
           lsb: 27,
           access: "ro",
-          desc: "1: stopped by a DMA fault or a refused descriptor.",
+          desc: "1: stopped by a DMA fault (a refused frame does not stop the queue: it completes with STA_ERR).",
         },
         {
           name: "ENABLE",
