@@ -54,10 +54,10 @@ export interface DpcCounters {
  *    old DPC runs even if the queue is idle. Nothing else changes yet.
  * 2. The old DPC polls the queue as usual (indicating, in order, every frame completed so
  *    far), then: writes IVAR so that the queue's events raise the new vector; moves the
- *    queue from its own list to the new processor's list and sets `owner`; acknowledges
- *    its own cause in EICR (it was possibly set by the queue before the IVAR write and
- *    would send one message for a queue it no longer has); raises the new vector with
- *    EICS; and only then re-enables its own vector.
+ *    queue from its own list to the new processor's list and sets `owner`; raises the new
+ *    vector with EICS; then acknowledges its own cause in EICR (it was possibly set by the
+ *    queue before the IVAR write and would send one message for a queue it no longer
+ *    has); and only then re-enables its own vector.
  * 3. Frames completed after the last poll, before or after the IVAR write, are in the
  *    ring in order. Before the IVAR write they raised the old vector (whose DPC no longer
  *    has the queue, so it does not touch them); after it, the new one. Either way the

@@ -175,6 +175,12 @@ export class RequestHandlers {
     const moving = rssQueues.filter((q, i) => q.affinity !== targets[i]);
     const inTheWay = moving.find((q) => q.handover !== null);
     if (inTheWay !== undefined) return fail(busy(inTheWay.index));
+    // Every target processor gets its vector before anything is written, so that running
+    // out of vectors fails the request whole instead of leaving it half applied.
+    for (const q of moving) {
+      const processor = targets[rssQueues.indexOf(q)]!;
+      if (this.p.queues.ensureProcessor(processor) === NO_VECTOR) return fail(noVector(processor));
+    }
     if (r.key !== undefined) rss.writeKey(r.key);
     if (r.indirection !== undefined) {
       rss.writeTable(r.indirection.map((p) => rssQueues[targets.indexOf(p)]!.index));
