@@ -158,3 +158,15 @@ describe("checksum insertion on transmit", () => {
     );
   });
 });
+
+describe("LSO padding", () => {
+  it("pads a short last segment to the 60-byte Ethernet minimum", () => {
+    const { h, ring, sent } = setup();
+    // 845-byte MSS over 1695 bytes of payload: the last segment carries 5 bytes (59 in all).
+    postLso(h, ring, largeSend(new Uint8Array(1695).fill(7), 0x18, 1), 845);
+    h.run(100 * TICKS_PER_US);
+    expect(sent.map((s) => s.length)).toEqual([54 + 845, 54 + 845, 60]);
+    expect([...sent[2]!.subarray(54, 59)]).toEqual([7, 7, 7, 7, 7]);
+    expect([...sent[2]!.subarray(59)]).toEqual([0]);
+  });
+});

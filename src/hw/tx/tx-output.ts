@@ -46,7 +46,11 @@ export class TxOutput {
     this.clock = clock;
     this.lane = lane;
     this.offload = offload;
-    this.emitSegment = (bytes, offset, length) => {
+    this.emitSegment = (bytes, offset, segmentLength) => {
+      // A short last segment is padded to the Ethernet minimum like any other frame (the
+      // LSO engine emits into this.segment, which has the room).
+      const length = Math.max(segmentLength, MIN_FRAME_BYTES);
+      if (length > segmentLength) bytes.fill(0, offset + segmentLength, offset + length);
       const ready = this.clock.edgeAfterCycles(
         this.segmentReadyBase,
         Math.ceil(this.outcome.bytes / LSO_BYTES_PER_CYCLE),
