@@ -135,6 +135,12 @@ export class ProcessorDpc {
     const frames = queue.rx.poll(env.rxBudget, this.staging, host.nowTicks());
     if (frames.length > 0) {
       host.charge("rx", host.costs.rxFrameCycles * frames.length);
+      // Fix (found by test/system/host-cost.test.ts): `poll` copies every frame out of its
+      // DMA buffer (RxRing.takeFrame), the copy `costs.copyByteCycles` prices, but it went
+      // uncharged, so receive cost only per frame, whatever the frames' size.
+      let bytes = 0;
+      for (const f of frames) bytes += f.length;
+      host.charge("copy", host.costs.copyByteCycles * bytes);
       env.counters.framesIndicated += frames.length;
       env.indicateReceive(queue.index, frames);
       this.staging.reset();
