@@ -1,4 +1,5 @@
 import { HostMemory } from "../../src/bus/host-memory.js";
+import { DEFAULT_RSS_KEY } from "../../src/driver/rss.js";
 import { Nic } from "../../src/hw/nic.js";
 import { Scheduler } from "../../src/kernel/scheduler.js";
 import { TICKS_PER_SECOND, TICKS_PER_US } from "../../src/kernel/ticks.js";
@@ -73,11 +74,7 @@ export function benchNicRx(frameBytes: number, queues: number, simulatedUs: numb
 /** RSS over every queue: the published default key, RETA round robin, IPv4 and UDP/IPv4 hashing. */
 function enableRss(nic: Nic, queues: number): void {
   const map = nic.regs.map;
-  const key = [
-    0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
-    0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
-    0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-  ];
+  const key = DEFAULT_RSS_KEY;
   for (let n = 0; n < 10; n++) {
     const word =
       key[4 * n]! | (key[4 * n + 1]! << 8) | (key[4 * n + 2]! << 16) | (key[4 * n + 3]! << 24);
@@ -90,6 +87,7 @@ function enableRss(nic: Nic, queues: number): void {
       (e(0) | (e(1) << 8) | (e(2) << 16) | (e(3) << 24)) >>> 0,
     );
   }
-  const mrqc = map.fieldMask("MRQC", "IPV4") | map.fieldMask("MRQC", "UDP_IPV4") | 1;
+  const rss = 1 << map.fieldShift("MRQC", "MRQE"); // MRQE = RSS
+  const mrqc = map.fieldMask("MRQC", "IPV4") | map.fieldMask("MRQC", "UDP_IPV4") | rss;
   nic.mmio.write32(map.offsetOf("MRQC"), mrqc >>> 0);
 }

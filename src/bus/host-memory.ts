@@ -36,13 +36,6 @@ export class HostMemory {
     return this.pages.size * PAGE_BYTES;
   }
 
-  /** Bytes of pages actually backed by memory (written at least once). */
-  get residentBytes(): number {
-    let n = 0;
-    for (const page of this.pages.values()) if (page !== null) n++;
-    return n * PAGE_BYTES;
-  }
-
   /**
    * Allocates and maps `bytes` (rounded up to whole pages), page-aligned, and returns the
    * address. Address space is never reused, so a stale address stays unmapped.

@@ -44,6 +44,7 @@ export class InterruptUnit {
   private readonly msixAddrHighWord0: number;
   private readonly msixDataWord0: number;
   private readonly vicntWord0: number;
+  private readonly vectorMaskBit: number;
   private readonly eitrWdis: number;
   private listener: MsixListener | null = null;
   private readonly taps: MsixListener[] = [];
@@ -75,6 +76,7 @@ export class InterruptUnit {
     this.msixDataWord0 = regs.wordOf("MSIXDATA");
     this.msixStrideWords = (regs.map.byName("MSIXVCTRL")?.stride ?? 16) >>> 2;
     this.vicntWord0 = regs.wordOf("VICNT");
+    this.vectorMaskBit = regs.map.fieldMask("MSIXVCTRL", "MASK");
     this.eitrWdis = regs.map.fieldMask("EITR", "CNT_WDIS");
     this.installHooks();
   }
@@ -100,11 +102,6 @@ export class InterruptUnit {
     const word = this.eicrWord + (vector >>> 5);
     this.regs.hwSetBits(word, 1 << (vector & 31));
     this.arm(vector);
-  }
-
-  /** The tick before which `vector` may not send (its moderation window). */
-  throttledUntil(vector: number): Ticks {
-    return this.throttleUntil[vector]!;
   }
 
   /** Forgets timing state and pending timers (device reset). */
@@ -178,8 +175,7 @@ export class InterruptUnit {
     if ((regs.words[this.eiacWord + w]! & bit) !== 0) regs.hwClearBits(this.eicrWord + w, bit);
     if ((regs.words[this.eiamWord + w]! & bit) !== 0) regs.hwClearBits(this.eimsWord + w, bit);
     this.throttleUntil[v] = this.scheduler.nowTicks + this.intervalTicks[v]!;
-    const masked = (regs.words[this.vctrlWord0 + v * this.msixStrideWords]! & 1) !== 0;
-    if (masked) regs.hwSetBits(this.pbaWord + w, bit);
+    if (this.isMasked(v)) regs.hwSetBits(this.pbaWord + w, bit);
     else this.deliver(v);
   }
 
@@ -226,7 +222,9 @@ export class InterruptUnit {
   }
 
   private isMasked(v: number): boolean {
-    return (this.regs.words[this.vctrlWord0 + v * this.msixStrideWords]! & 1) !== 0;
+    return (
+      (this.regs.words[this.vctrlWord0 + v * this.msixStrideWords]! & this.vectorMaskBit) !== 0
+    );
   }
 
   private isPending(v: number): boolean {

@@ -84,11 +84,6 @@ export class FrameFifo {
     return this.frames === 0 ? -1 : this.headSlot;
   }
 
-  /** The slot `i` places behind the head (0 is the head), or -1. */
-  slotAt(i: number): number {
-    return i < this.frames ? (this.headSlot + i) % this.maxFrames : -1;
-  }
-
   lengthOf(slot: number): number {
     return this.length[slot]!;
   }

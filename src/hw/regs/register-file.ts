@@ -279,11 +279,6 @@ export class RegisterFile {
     words[word] = Math.min(sum, U32_MAX);
   }
 
-  /** The current value of a 64-bit counter without clearing it (for debuggers and tests). */
-  peekCounter64(lowWord: number): number {
-    return this.words[lowWord + 1]! * TWO_32 + this.words[lowWord]!;
-  }
-
   /** The mapped word for a software access, or -1 after recording the anomaly. */
   private checkOffset(offset: number, op: "read" | "write", value: number): number {
     if (
