@@ -33,6 +33,14 @@ export interface AdapterOptions {
    * the host charges a work item's fixed cost when it runs it.
    */
   readonly chargeFixedCosts?: boolean;
+  /**
+   * Model a driver that indicates its receive buffers in place, as an NDIS miniport does
+   * (and, with VMQ, into buffers in the VM's memory): the copy this model makes out of each
+   * DMA buffer to lend the frame costs no cycles. The layer above then charges the copies
+   * it really makes (a virtual switch copying default-queue frames into a VM). Off by
+   * default: receive costs `costs.copyByteCycles` per byte.
+   */
+  readonly indicateInPlace?: boolean;
 }
 
 /** The options with their defaults filled in. */
@@ -46,6 +54,7 @@ export interface AdapterConfig {
   readonly rssQueues: number;
   readonly rssBaseProcessor: number;
   readonly chargeFixedCosts: boolean;
+  readonly indicateInPlace: boolean;
 }
 
 export function resolveConfig(options: AdapterOptions): AdapterConfig {
@@ -59,6 +68,7 @@ export function resolveConfig(options: AdapterOptions): AdapterConfig {
     rssQueues: options.rssQueues ?? 1,
     rssBaseProcessor: options.rssBaseProcessor ?? 0,
     chargeFixedCosts: options.chargeFixedCosts ?? false,
+    indicateInPlace: options.indicateInPlace ?? false,
   };
 }
 

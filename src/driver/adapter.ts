@@ -229,6 +229,16 @@ export class Adapter {
     return Promise.resolve(outcome) as Promise<RequestOutcome<R["kind"]>>;
   }
 
+  /**
+   * query-statistics answered at once, for a caller running in the host's own context (a
+   * virtual switch's timer): reads every counter once. Null unless the adapter runs.
+   */
+  statisticsNow(): Statistics | null {
+    const live = this.live;
+    if (this.currentState !== "running" || live === null) return null;
+    return this.statistics(live);
+  }
+
   /** Queue `queue`'s state, or undefined when it is not in use. */
   queueInfo(queue: number): QueueInfo | undefined {
     const q = this.live?.queues.get(queue);
@@ -319,11 +329,13 @@ export class Adapter {
     const queues = live.queues.all().flatMap((q) => {
       const totals = live.stats.queueTotals(q.index);
       if (totals === undefined) return [];
-      return [{ queue: q.index, processor: q.owner, vector: live.queues.vectorOf(q), ...totals }];
+      const vector = live.queues.vectorOf(q);
+      return [{ queue: q.index, processor: q.owner, vector, ...totals, cycles: q.cycles }];
     });
     return {
       device: live.stats.deviceTotals(),
       queues,
+      freedQueues: live.stats.retiredTotals(),
       vectors: vectorList.map((vector) => ({
         vector,
         processor: live.vectors.processorOfVector(vector),

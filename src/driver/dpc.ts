@@ -12,6 +12,8 @@ export interface DpcEnvironment {
   readonly rxBudget: number;
   /** Whether to charge `costs.dpcCycles` here (for a host that does not). */
   readonly chargeDpcCycles: boolean;
+  /** Whether the copy out of each receive buffer costs cycles (see `indicateInPlace`). */
+  readonly chargeReceiveCopy: boolean;
   /** False once the adapter is halting for good: DPCs then do nothing. */
   active(): boolean;
   indicateReceive(queue: number, frames: readonly ReceivedFrame[]): void;
@@ -83,6 +85,10 @@ export class ProcessorDpc {
   private readonly env: DpcEnvironment;
   private readonly staging = new ReceiveStaging();
   private queued = false;
+  /** Cycles of the interrupts taken since the last run, to share among the queues served. */
+  private isrCycles = 0;
+  /** The queues that had work in the current run (reused). */
+  private readonly worked: QueueContext[] = [];
 
   constructor(env: DpcEnvironment, processor: number, vector: number) {
     this.env = env;
@@ -101,21 +107,34 @@ export class ProcessorDpc {
     this.env.host.queueDpc(on, this.routine);
   }
 
+  /** Notes the cost of an interrupt of this DPC's vector (called at the end of the ISR). */
+  noteInterrupt(cycles: number): void {
+    this.isrCycles += cycles;
+  }
+
   private run(on: number): void {
     this.queued = false;
     const env = this.env;
     if (!env.active()) return;
-    if (env.chargeDpcCycles) env.host.charge("dpc", env.host.costs.dpcCycles);
+    const host = env.host;
+    if (env.chargeDpcCycles) host.charge("dpc", host.costs.dpcCycles);
     env.counters.dpcRuns++;
     let more = false;
-    let worked = false;
+    let serviceCycles = 0;
+    const worked = this.worked;
     for (const queue of this.queues) {
+      const before = host.chargedCycles();
       const result = this.service(queue);
+      const spent = host.chargedCycles() - before;
+      queue.cycles += spent;
+      serviceCycles += spent;
       more ||= result === "more";
-      worked ||= result !== "idle";
+      if (result !== "idle") worked.push(queue);
     }
-    if (!worked) env.counters.idleDpcRuns++;
-    if (this.handOver()) {
+    if (worked.length === 0) env.counters.idleDpcRuns++;
+    const handedOver = this.handOver();
+    this.shareFixedCycles(host.chargedCycles() - serviceCycles);
+    if (handedOver) {
       // The cause just cleared may have been raised by a queue kept here: look again. (A
       // queue handed over is the new owner's to finish.)
       more = this.queues.some((q) => q.hasWork());
@@ -126,6 +145,23 @@ export class ProcessorDpc {
     } else {
       env.vectors.enable(this.vector);
     }
+  }
+
+  /**
+   * Shares the run's fixed cycles (the DPC's own, and the interrupts that led to it) among
+   * the queues that had work, or all the processor's queues after an idle run: the
+   * interrupt that serves several queues is paid for by all of them.
+   */
+  private shareFixedCycles(runFixedCycles: number): void {
+    const fixed = runFixedCycles + this.isrCycles;
+    this.isrCycles = 0;
+    const worked = this.worked;
+    const sharers = worked.length > 0 ? worked : this.queues;
+    if (sharers.length > 0) {
+      const share = fixed / sharers.length;
+      for (const queue of sharers) queue.cycles += share;
+    }
+    worked.length = 0;
   }
 
   /** One queue's turn: receive up to the budget, then transmit completions. */
@@ -140,7 +176,7 @@ export class ProcessorDpc {
       // uncharged, so receive cost only per frame, whatever the frames' size.
       let bytes = 0;
       for (const f of frames) bytes += f.length;
-      host.charge("copy", host.costs.copyByteCycles * bytes);
+      if (env.chargeReceiveCopy) host.charge("copy", host.costs.copyByteCycles * bytes);
       env.counters.framesIndicated += frames.length;
       env.indicateReceive(queue.index, frames);
       this.staging.reset();

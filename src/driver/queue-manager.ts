@@ -28,6 +28,8 @@ export interface QueueInfo {
   readonly txPendingSends: number;
   readonly txFreeDescriptors: number;
   readonly txArenaUsedBytes: number;
+  /** Processor cycles spent on the queue since it started (see `QueueContext.cycles`). */
+  readonly cycles: number;
 }
 
 /** Why a free did not complete. */
@@ -78,6 +80,7 @@ export class QueueManager {
       vectors: parts.vectors,
       rxBudget: parts.config.rxBudget,
       chargeDpcCycles: parts.config.chargeFixedCosts,
+      chargeReceiveCopy: !parts.config.indicateInPlace,
       active: () => parts.active(),
       indicateReceive: (queue, frames) => parts.indicateReceive(queue, frames),
       indicateSendComplete: (queue, statuses) => parts.indicateSendComplete(queue, statuses),
@@ -124,7 +127,10 @@ export class QueueManager {
     const host = this.parts.host;
     if (this.parts.config.chargeFixedCosts) host.charge("isr", host.costs.isrCycles);
     this.interrupts++;
-    this.dpcByVector[vector]?.schedule(processor);
+    const dpc = this.dpcByVector[vector];
+    if (dpc === undefined) return;
+    dpc.schedule(processor);
+    dpc.noteInterrupt(host.chargedCycles());
   };
 
   /** The vector serving `processor`, setting it and its DPC up on first use; or NO_VECTOR. */
@@ -262,6 +268,7 @@ export class QueueManager {
       txPendingSends: q.tx.pendingSends,
       txFreeDescriptors: q.tx.freeDescriptors,
       txArenaUsedBytes: q.tx.arena.usedBytes,
+      cycles: q.cycles,
     };
   }
 }

@@ -49,6 +49,13 @@ export class QueueContext {
   handover: Handover | null = null;
   /** True from the moment a free starts: sends are refused, no new handover accepted. */
   closing = false;
+  /**
+   * Processor cycles spent on this queue since it started: its share of the DPC runs that
+   * served it (frames, completions, everything above the driver that ran in the
+   * indications), plus its share of the interrupts and DPC fixed costs that woke them. The
+   * load a dynamic VMQ policy measures.
+   */
+  cycles = 0;
 
   constructor(index: number, role: QueueRole, rx: RxRing, tx: TxRing, processor: number) {
     this.index = index;

@@ -33,6 +33,8 @@ export interface QueueStatistics {
   readonly noDescriptorEvents: number;
   readonly framesSent: number;
   readonly bytesSent: number;
+  /** Processor cycles the driver attributes to the queue (see `QueueContext.cycles`). */
+  readonly cycles: number;
 }
 
 /** Messages each queue vector has sent. */
@@ -53,13 +55,18 @@ export interface DriverStatistics extends Readonly<DpcCounters> {
 export interface Statistics {
   readonly device: DeviceStatistics;
   readonly queues: readonly QueueStatistics[];
+  /** The queues freed since initialization, their counts added up. */
+  readonly freedQueues: Readonly<Record<QueueCountKey, number>>;
   readonly vectors: readonly VectorStatistics[];
   readonly driver: DriverStatistics;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type DeviceKey = keyof DeviceStatistics;
-type QueueCountKey = Exclude<keyof QueueStatistics, "queue" | "processor" | "vector">;
+export type QueueCountKey = Exclude<
+  keyof QueueStatistics,
+  "queue" | "processor" | "vector" | "cycles"
+>;
 
 /** Which counter feeds which statistic. */
 const DEVICE_COUNTERS: readonly (readonly [DeviceKey, Counter32Register | Counter64Pair])[] = [
@@ -101,9 +108,11 @@ export class StatisticsCollector {
   private readonly device = {} as Mutable<DeviceStatistics>;
   private readonly queues = new Map<number, Record<QueueCountKey, number>>();
   private readonly messages: Float64Array;
+  private readonly retired = {} as Record<QueueCountKey, number>;
 
   constructor(regs: DriverRegisters) {
     this.regs = regs;
+    for (const [key] of QUEUE_COUNTERS) this.retired[key] = 0;
     for (const [key] of DEVICE_COUNTERS) this.device[key] = 0;
     this.messages = new Float64Array(regs.count("VICNT"));
   }
@@ -116,9 +125,22 @@ export class StatisticsCollector {
     this.queues.set(queue, totals);
   }
 
-  /** Stops keeping totals for `queue`. */
+  /**
+   * Stops keeping totals for `queue`: reads its counters a last time and adds its totals
+   * to those of the queues freed before (so no drop of a freed queue goes uncounted).
+   */
   endQueue(queue: number): void {
+    const totals = this.queues.get(queue);
+    if (totals === undefined) return;
+    for (const [key, reg] of QUEUE_COUNTERS) {
+      this.retired[key] += totals[key] + this.read(reg, queue);
+    }
     this.queues.delete(queue);
+  }
+
+  /** The totals of every queue freed so far, added up. */
+  retiredTotals(): Readonly<Record<QueueCountKey, number>> {
+    return { ...this.retired };
   }
 
   /** Reads every counter and adds it to the totals. */

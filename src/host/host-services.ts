@@ -19,6 +19,8 @@ export interface HostServices {
   /** Processors are numbered 0..processorCount-1. */
   readonly processorCount: number;
   readonly costs: CostModel;
+  /** Every processor's clock, in hertz (cycles charged become busy time at this rate). */
+  readonly clockHz: number;
   /** The current simulated time. */
   nowTicks(): Ticks;
   /**
@@ -34,6 +36,13 @@ export interface HostServices {
   queueDpc(processor: number, dpc: DeferredRoutine): void;
   /** Adds `cycles` of `kind` work to the routine now running (no-op outside one). */
   charge(kind: WorkKind, cycles: number): void;
+  /**
+   * Cycles charged so far to the routine now running, its fixed costs included; 0 outside
+   * a routine. A routine reads it twice to learn what one part of its work cost (the
+   * driver attributes its DPC's cycles to queues this way), or to place an event within
+   * its busy period (`nowTicks` + these cycles' time).
+   */
+  chargedCycles(): number;
   /** The MSI-X message address and data that deliver an interrupt to `processor`. */
   msiTarget(processor: number): { readonly address: number; readonly data: number };
 }

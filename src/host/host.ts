@@ -137,6 +137,7 @@ export class Host implements HostServices {
   readonly memory: HostMemory;
   readonly processorCount: number;
   readonly costs: CostModel;
+  readonly clockHz: number;
   readonly options: ResolvedHostOptions;
   readonly interruptController: InterruptController;
   private readonly scheduler: Scheduler;
@@ -150,6 +151,7 @@ export class Host implements HostServices {
     this.memory = memory;
     this.processorCount = resolved.processors;
     this.costs = resolved.costs;
+    this.clockHz = resolved.clockHz;
     this.cpus = Array.from({ length: resolved.processors }, (_, id) => {
       let clock: ClockDomain;
       try {
@@ -193,6 +195,10 @@ export class Host implements HostServices {
 
   charge(kind: WorkKind, cycles: number): void {
     this.context.current?.charge(kind, cycles);
+  }
+
+  chargedCycles(): number {
+    return this.context.current?.runningCycles ?? 0;
   }
 
   msiTarget(processor: number): { readonly address: number; readonly data: number } {

@@ -29,6 +29,15 @@ export class LatencyHistogram {
     if (ticks > this.maxTicks) this.maxTicks = ticks;
   }
 
+  /** Adds every sample of `other` (histograms of several sources, read as one). */
+  add(other: LatencyHistogram): void {
+    for (let i = 0; i < BUCKETS; i++) this.counts[i]! += other.counts[i]!;
+    this.count += other.count;
+    this.sumTicks += other.sumTicks;
+    this.minTicks = Math.min(this.minTicks, other.minTicks);
+    this.maxTicks = Math.max(this.maxTicks, other.maxTicks);
+  }
+
   /** The mean, or undefined before the first sample. */
   mean(): number | undefined {
     return this.count === 0 ? undefined : this.sumTicks / this.count;

@@ -196,6 +196,11 @@ export class Processor {
     return this.busy;
   }
 
+  /** Cycles charged so far to the routine executing now (0 between routines). */
+  get runningCycles(): number {
+    return this.running ? this.itemCycles : 0;
+  }
+
   /** True while one of this processor's routines is executing (within its start tick). */
   get isRunning(): boolean {
     return this.running;

@@ -123,6 +123,10 @@ export class FakeHost implements HostServices {
     this.enqueue(cpu, { kind: "dpc", dpc });
   }
 
+  chargedCycles(): number {
+    return this.current?.cycles ?? 0;
+  }
+
   charge(kind: WorkKind, cycles: number): void {
     if (this.current === null) return;
     this.current.cycles += cycles;

@@ -1,0 +1,236 @@
+import { HostMemory } from "../bus/host-memory.js";
+import { Adapter, type AdapterOptions } from "../driver/adapter.js";
+import type { MacAddress } from "../driver/filters.js";
+import type { SendOffload } from "../driver/send-request.js";
+import { Host } from "../host/host.js";
+import type { CostModel } from "../host/host-services.js";
+import { LatencyHistogram } from "../host/latency-histogram.js";
+import type { DeviceParams } from "../hw/device-params.js";
+import { Nic } from "../hw/nic.js";
+import { Scheduler } from "../kernel/scheduler.js";
+import { TICKS_PER_MS, type Ticks } from "../kernel/ticks.js";
+import type { ModerationPolicy } from "../switch/moderation/moderation-policy.js";
+import { resolveProcessorSet } from "../switch/policy/processor-set.js";
+import type { Port } from "../switch/ports/port.js";
+import type { SwitchCostModel } from "../switch/switch-costs.js";
+import type { VmqOptions } from "../switch/vmq/vmq-policy.js";
+import { VSwitch } from "../switch/vswitch.js";
+import { MetricsSampler } from "./metrics/metrics-sampler.js";
+import { type FlowSpec, GeneratedFlow } from "./traffic/flow.js";
+import { FlowChecker } from "./traffic/flow-checker.js";
+
+/** The MAC address of the peer at the far end of the wire. */
+export const PEER_MAC: MacAddress = [0x02, 0x00, 0x5e, 0x00, 0x00, 0x01];
+
+/** Everything a testbed is built from. */
+export interface TestbedConfig {
+  readonly host: {
+    readonly processors: number;
+    readonly clockHz?: number;
+    readonly costs?: Partial<CostModel>;
+  };
+  readonly nic?: Partial<
+    Pick<
+      DeviceParams,
+      "queues" | "vectors" | "linkSpeedMbps" | "rxPacketBufferBytes" | "txPacketBufferBytes"
+    >
+  >;
+  readonly driver?: Pick<
+    AdapterOptions,
+    "rxRingSize" | "txRingSize" | "rxBufferBytes" | "rxBudget" | "moderationUs"
+  >;
+  readonly vmq: VmqOptions;
+  readonly moderation?: ModerationPolicy;
+  readonly switchCosts?: Partial<SwitchCostModel>;
+  /** Metrics sample period; default 10 ms. */
+  readonly sampleTicks?: Ticks;
+}
+
+/** A VM on the testbed: its switch port and what it received. */
+export interface Vm {
+  readonly name: string;
+  readonly port: Port;
+  readonly received: FlowChecker;
+}
+
+/** Where a generated flow goes: from the wire to a VM, from a VM to the wire or to a VM. */
+export type FlowPath =
+  | { readonly from: "wire"; readonly to: Vm }
+  | { readonly from: Vm; readonly to: "wire" | Vm; readonly offload?: SendOffload };
+
+/** Simulated time run per step between settling the control path's promises. */
+const CHUNK_TICKS = TICKS_PER_MS;
+
+/**
+ * The whole system on one scheduler: the NIC and its wire, host memory, the host's
+ * processors, the driver, the virtual switch with its VMs, traffic generators at the
+ * wire's far end and in VMs, receivers that check every frame, and a metrics sampler.
+ * Deterministic: built and run twice, it gives identical results.
+ */
+export class Testbed {
+  readonly scheduler = new Scheduler();
+  readonly memory = new HostMemory();
+  readonly nic: Nic;
+  readonly host: Host;
+  readonly adapter: Adapter;
+  readonly vswitch: VSwitch;
+  readonly metrics: MetricsSampler;
+  /** What the peer received from the NIC. */
+  readonly wireReceived = new FlowChecker();
+  readonly vms: Vm[] = [];
+  /** Latency of frames delivered to VMs, by the hardware queue they arrived in (-1: VM to VM). */
+  readonly queueLatency = new Map<number, LatencyHistogram>();
+  readonly flows: GeneratedFlow[] = [];
+  readonly config: TestbedConfig;
+
+  private constructor(config: TestbedConfig) {
+    this.config = config;
+    this.nic = new Nic(this.scheduler, this.memory, config.nic ?? {});
+    this.host = new Host(this.scheduler, this.memory, {
+      processors: config.host.processors,
+      ...(config.host.clockHz !== undefined ? { clockHz: config.host.clockHz } : {}),
+      ...(config.host.costs !== undefined ? { costs: config.host.costs } : {}),
+    });
+    this.host.attach(this.nic);
+    const home = resolveProcessorSet({
+      ...config.vmq.processorSet,
+      processors: config.host.processors,
+    }).home;
+    this.adapter = new Adapter({
+      mmio: this.nic.mmio,
+      host: this.host,
+      scheduler: this.scheduler,
+      ...config.driver,
+      rssBaseProcessor: home,
+      indicateInPlace: true,
+    });
+    this.vswitch = new VSwitch({
+      adapter: this.adapter,
+      host: this.host,
+      scheduler: this.scheduler,
+      vmq: config.vmq,
+      ...(config.moderation !== undefined ? { moderation: config.moderation } : {}),
+      ...(config.switchCosts !== undefined ? { costs: config.switchCosts } : {}),
+      processorCycles: (p) => this.host.processor(p).busyCycles,
+    });
+    this.nic.wire.onTransmit((frame, length, at) => this.wireReceived.check(frame, length, at));
+    this.metrics = new MetricsSampler(this, config.sampleTicks ?? 10 * TICKS_PER_MS);
+  }
+
+  /** Builds the testbed and brings the driver and the switch up. */
+  static async create(config: TestbedConfig): Promise<Testbed> {
+    const bed = new Testbed(config);
+    const init = bed.adapter.initialize();
+    let result: Awaited<typeof init> | undefined;
+    void init.then((r) => {
+      result = r;
+    });
+    while (result === undefined) await bed.advance(CHUNK_TICKS);
+    if (!result.ok) throw new Error(`driver initialization failed: ${result.error.message}`);
+    await bed.vswitch.start();
+    bed.metrics.start();
+    return bed;
+  }
+
+  /** Adds a VM with a port on the switch (and, under VMQ, a queue if one is left). */
+  async addVm(name: string, mac: MacAddress, vlan?: number, sendProcessor?: number): Promise<Vm> {
+    const received = new FlowChecker();
+    const port = await this.vswitch.addPort({
+      name,
+      mac,
+      ...(vlan !== undefined ? { vlan } : {}),
+      ...(sendProcessor !== undefined ? { sendProcessor } : {}),
+      receiver: (_port, frames, at) => {
+        for (const f of frames) {
+          const latency = received.check(f.bytes, f.length, at);
+          if (latency >= 0) this.latencyOf(f.queue).record(latency);
+        }
+      },
+    });
+    const vm = { name, port, received };
+    this.vms.push(vm);
+    return vm;
+  }
+
+  private latencyOf(queue: number): LatencyHistogram {
+    let histogram = this.queueLatency.get(queue);
+    if (histogram === undefined) {
+      histogram = new LatencyHistogram();
+      this.queueLatency.set(queue, histogram);
+    }
+    return histogram;
+  }
+
+  /** Removes a VM: its port goes, its queue is freed. */
+  async removeVm(vm: Vm): Promise<void> {
+    await this.vswitch.removePort(vm.port);
+  }
+
+  /** Adds a generated flow on `path` and starts it at the current time. */
+  addFlow(spec: Omit<FlowSpec, "dst" | "src">, path: FlowPath): GeneratedFlow {
+    const dst = path.to === "wire" ? PEER_MAC : path.to.port.mac;
+    const src = path.from === "wire" ? PEER_MAC : path.from.port.mac;
+    const full: FlowSpec = { ...spec, dst, src, fromWire: path.from === "wire" };
+    const id = this.flows.length + 1;
+    const flow =
+      path.from === "wire"
+        ? new GeneratedFlow(this.scheduler, id, full, (frame, length) =>
+            this.nic.wire.inject(frame, 0, length),
+          )
+        : new GeneratedFlow(this.scheduler, id, full, (frame, length) => {
+            const bytes = frame.slice(0, length);
+            const request =
+              path.offload !== undefined ? { bytes, offload: path.offload } : { bytes };
+            return this.vswitch.send(path.from.port, [request]) === 1;
+          });
+    this.flows.push(flow);
+    flow.start(this.scheduler.nowTicks);
+    return flow;
+  }
+
+  /** Runs `ticks` of simulated time, settling the control path between 1 ms steps. */
+  async advance(ticks: Ticks, onProgress?: (nowTicks: Ticks) => void): Promise<void> {
+    const end = this.scheduler.nowTicks + ticks;
+    while (this.scheduler.nowTicks < end) {
+      this.scheduler.runUntil(Math.min(end, this.scheduler.nowTicks + CHUNK_TICKS));
+      await settle();
+      onProgress?.(this.scheduler.nowTicks);
+    }
+  }
+
+  /**
+   * Stops every generator and runs until the frames in flight have landed (or `graceTicks`
+   * passed): afterwards every frame is delivered or counted as dropped.
+   */
+  async drain(graceTicks: Ticks = 50 * TICKS_PER_MS): Promise<void> {
+    for (const flow of this.flows) flow.stop();
+    const end = this.scheduler.nowTicks + graceTicks;
+    // Held interrupts (moderation) can leave frames in a ring while everything looks idle:
+    // wait a little first, then until two quiet steps in a row.
+    await this.advance(5 * CHUNK_TICKS);
+    let quietSteps = 0;
+    while (this.scheduler.nowTicks < end && quietSteps < 2) {
+      await this.advance(CHUNK_TICKS);
+      quietSteps = this.quiet() ? quietSteps + 1 : 0;
+    }
+    this.vswitch.stop();
+    this.metrics.stop();
+  }
+
+  /** True when no frame is on the wire, in the NIC, or waiting in a switch port. */
+  private quiet(): boolean {
+    if (this.nic.wire.framesOnWire > 0 || this.nic.wire.fromNic.fifo.count > 0) return false;
+    for (const vm of this.vms) if (vm.port.pendingSends > 0) return false;
+    for (const q of this.adapter.activeQueues()) {
+      if ((this.adapter.queueInfo(q)?.txPendingSends ?? 0) > 0) return false;
+    }
+    for (let p = 0; p < this.host.processorCount; p++)
+      if (this.host.processor(p).isBusy) return false;
+    return true;
+  }
+}
+
+/** Lets promise continuations (requests that settled) run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 4; i++) await Promise.resolve();
+}
