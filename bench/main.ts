@@ -2,6 +2,7 @@ import { benchDriverRx } from "./cases/driver-rx.js";
 import { benchMmio, benchScheduler } from "./cases/kernel.js";
 import { benchNicLso } from "./cases/nic-lso.js";
 import { benchNicRx } from "./cases/nic-rx.js";
+import { benchScenario } from "./cases/scenario.js";
 import { type BenchResult, formatResult } from "./measure.js";
 
 /**
@@ -21,6 +22,9 @@ const cases: (() => BenchResult | Promise<BenchResult>)[] = [
   () => benchDriverRx(60, 8, 10_000),
   () => benchDriverRx(1514, 1, 20_000),
   () => benchDriverRx(1514, 8, 20_000),
+  () => benchScenario("shifting-load", "none", 1000),
+  () => benchScenario("shifting-load", "static", 1000),
+  () => benchScenario("shifting-load", "dynamic", 1000),
 ];
 
 console.log(`nicsim bench (node ${process.version})`);

@@ -1,65 +1,91 @@
 #!/usr/bin/env node
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { runCompare } from "./commands/compare.js";
 import { runDemo } from "./commands/demo.js";
 import { runRegs } from "./commands/regs.js";
+import { runRun } from "./commands/run.js";
+import { failureMessage } from "./failure.js";
+import { COMMAND_HELP, USAGE } from "./help.js";
+import { type ProgressStream, progressBarFor } from "./progress-bar.js";
+import type { CommandIo } from "./results.js";
 import { UsageError } from "./usage-error.js";
 
 const VERSION = "0.1.0";
 
-const USAGE = `nicsim: a cycle-by-cycle, register-level model of a multi-queue server NIC
+type Print = (line: string) => void;
 
-Usage:
-  nicsim demo              run the demonstration (bring-up over MMIO, with a register trace)
-  nicsim regs [NAME]       print the register reference, or one register in full
-  nicsim --help            this text (also: nicsim COMMAND --help)
-  nicsim --version         the version
-
-Exit status: 0 on success, 2 for a usage error, 1 for any other failure.`;
-
-const COMMAND_HELP: Record<string, string> = {
-  demo: "Usage: nicsim demo\n\nRuns the demonstration and prints its register trace.",
-  regs:
-    "Usage: nicsim regs [NAME]\n\nWithout NAME, a summary of every register. With NAME (any case), " +
-    "that register's offset, reset value, fields and semantics.",
-};
-
-/** Runs the CLI with `argv` (without node and the script); returns the exit status. */
-export function main(argv: readonly string[], out = console.log, err = console.error): number {
+/**
+ * Runs the CLI with `argv` (without node and the script) and returns the exit status:
+ * at once for the commands that need no simulation (`demo`, `regs`, help), as a promise
+ * for `run` and `compare`. `progress` is where a progress bar may draw (only if it is a
+ * terminal).
+ */
+export function main(
+  argv: readonly string[],
+  out: Print = console.log,
+  err: Print = console.error,
+  progress: ProgressStream | null = process.stderr,
+): number | Promise<number> {
   try {
-    const [command, ...rest] = argv;
-    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-      out(USAGE);
-      return command === undefined ? 2 : 0;
-    }
-    if (command === "--version" || command === "-V") {
-      out(VERSION);
-      return 0;
-    }
-    if (rest.includes("--help") || rest.includes("-h")) {
-      const help = COMMAND_HELP[command];
-      if (help === undefined) throw new UsageError(`unknown command '${command}'`);
-      out(help);
-      return 0;
-    }
-    switch (command) {
-      case "demo":
-        expectNoArguments("demo", rest);
-        runDemo(out);
-        return 0;
-      case "regs":
-        return runRegs(rest, out);
-      default:
-        throw new UsageError(`unknown command '${command}'`);
-    }
+    const status = dispatch(argv, out, err, progress);
+    return typeof status === "number" ? status : status.catch((error) => fail(error, err));
   } catch (error) {
-    if (error instanceof UsageError) {
-      err(`nicsim: ${error.message}\nRun 'nicsim --help' for usage.`);
-      return 2;
-    }
-    err(`nicsim: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return fail(error, err);
   }
+}
+
+function dispatch(
+  argv: readonly string[],
+  out: Print,
+  err: Print,
+  progress: ProgressStream | null,
+): number | Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "--version" || command === "-V") {
+    out(VERSION);
+    return 0;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    const help = COMMAND_HELP[command];
+    if (help === undefined) throw new UsageError(`unknown command '${command}'`);
+    out(help);
+    return 0;
+  }
+  const io: CommandIo = {
+    out,
+    err,
+    progress: progressBarFor(progress),
+    generator: `nicsim ${VERSION}`,
+  };
+  switch (command) {
+    case "run":
+      return runRun(rest, io);
+    case "compare":
+      return runCompare(rest, io);
+    case "demo":
+      expectNoArguments("demo", rest);
+      runDemo(out);
+      return 0;
+    case "regs":
+      return runRegs(rest, out);
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+/** Prints what went wrong, never a stack trace: 2 for a usage error, 1 for anything else. */
+function fail(error: unknown, err: Print): number {
+  if (error instanceof UsageError) {
+    err(`nicsim: ${error.message}\nRun 'nicsim --help' for usage.`);
+    return 2;
+  }
+  err(`nicsim: ${failureMessage(error)}`);
+  return 1;
 }
 
 function expectNoArguments(command: string, rest: readonly string[]): void {
@@ -76,4 +102,8 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) process.exitCode = main(process.argv.slice(2));
+if (isEntryPoint()) {
+  void Promise.resolve(main(process.argv.slice(2))).then((status) => {
+    process.exitCode = status;
+  });
+}

@@ -41,6 +41,14 @@ export interface AdapterOptions {
    * default: receive costs `costs.copyByteCycles` per byte.
    */
   readonly indicateInPlace?: boolean;
+  /**
+   * Set SRRCTL.DROP_EN on every receive queue: a frame for a queue whose ring has no free
+   * descriptor is dropped and counted (QPRDC) instead of waiting in the packet buffer,
+   * where it would hold up every other queue's frames behind it. Linux's ixgbe does this
+   * whenever several queues share the buffer without flow control (VMDq, SR-IOV); a host
+   * with VMs wants it, so that one saturated VM cannot stall the others. Off by default.
+   */
+  readonly dropWhenRingFull?: boolean;
 }
 
 /** The options with their defaults filled in. */
@@ -55,6 +63,7 @@ export interface AdapterConfig {
   readonly rssBaseProcessor: number;
   readonly chargeFixedCosts: boolean;
   readonly indicateInPlace: boolean;
+  readonly dropWhenRingFull: boolean;
 }
 
 export function resolveConfig(options: AdapterOptions): AdapterConfig {
@@ -69,6 +78,7 @@ export function resolveConfig(options: AdapterOptions): AdapterConfig {
     rssBaseProcessor: options.rssBaseProcessor ?? 0,
     chargeFixedCosts: options.chargeFixedCosts ?? false,
     indicateInPlace: options.indicateInPlace ?? false,
+    dropWhenRingFull: options.dropWhenRingFull ?? false,
   };
 }
 

@@ -89,6 +89,8 @@ export class ProcessorDpc {
   private isrCycles = 0;
   /** The queues that had work in the current run (reused). */
   private readonly worked: QueueContext[] = [];
+  /** Every queue the current run served, handed over or not (reused). */
+  private readonly served: QueueContext[] = [];
 
   constructor(env: DpcEnvironment, processor: number, vector: number) {
     this.env = env;
@@ -130,6 +132,7 @@ export class ProcessorDpc {
       serviceCycles += spent;
       more ||= result === "more";
       if (result !== "idle") worked.push(queue);
+      this.served.push(queue);
     }
     if (worked.length === 0) env.counters.idleDpcRuns++;
     const handedOver = this.handOver();
@@ -149,19 +152,21 @@ export class ProcessorDpc {
 
   /**
    * Shares the run's fixed cycles (the DPC's own, and the interrupts that led to it) among
-   * the queues that had work, or all the processor's queues after an idle run: the
-   * interrupt that serves several queues is paid for by all of them.
+   * the queues that had work, or all the queues the run served after an idle run (one
+   * handed over in the run included): the interrupt that serves several queues is paid
+   * for by all of them.
    */
   private shareFixedCycles(runFixedCycles: number): void {
     const fixed = runFixedCycles + this.isrCycles;
     this.isrCycles = 0;
     const worked = this.worked;
-    const sharers = worked.length > 0 ? worked : this.queues;
+    const sharers = worked.length > 0 ? worked : this.served;
     if (sharers.length > 0) {
       const share = fixed / sharers.length;
       for (const queue of sharers) queue.cycles += share;
     }
     worked.length = 0;
+    this.served.length = 0;
   }
 
   /** One queue's turn: receive up to the budget, then transmit completions. */

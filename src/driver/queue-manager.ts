@@ -157,6 +157,7 @@ export class QueueManager {
       queue: index,
       size: config.rxRingSize,
       bufferBytes: config.rxBufferBytes,
+      dropWhenFull: config.dropWhenRingFull,
     });
     const tx = new TxRing(host.memory, regs, {
       queue: index,

@@ -44,6 +44,8 @@ export interface RxRingConfig {
   readonly size: number;
   /** Bytes per receive buffer: a multiple of 1024 (SRRCTL.BSIZEPACKET is in KiB). */
   readonly bufferBytes: number;
+  /** SRRCTL.DROP_EN: drop (QPRDC) rather than hold the packet buffer when the ring is empty. */
+  readonly dropWhenFull?: boolean;
 }
 
 /**
@@ -63,6 +65,7 @@ export class RxRing {
   readonly queue: number;
   readonly size: number;
   readonly bufferBytes: number;
+  readonly dropWhenFull: boolean;
   readonly ringAddress: number;
   readonly pool: BufferPool;
   private readonly memory: HostMemory;
@@ -82,6 +85,7 @@ export class RxRing {
     this.queue = config.queue;
     this.size = config.size;
     this.bufferBytes = config.bufferBytes;
+    this.dropWhenFull = config.dropWhenFull ?? false;
     this.ringAddress = memory.alloc(config.size * DESCRIPTOR_BYTES);
     this.pool = new BufferPool(memory, config.size, config.bufferBytes);
     this.slotBuffer = new Float64Array(config.size).fill(-1);
@@ -103,7 +107,8 @@ export class RxRing {
     regs.write("RDBAL", this.ringAddress % TWO_32, q);
     regs.write("RDBAH", Math.floor(this.ringAddress / TWO_32), q);
     regs.write("RDLEN", this.size * DESCRIPTOR_BYTES, q);
-    regs.writeFields("SRRCTL", { BSIZEPACKET: this.bufferBytes / 1024 }, q);
+    const dropEnable = this.dropWhenFull ? 1 : 0;
+    regs.writeFields("SRRCTL", { BSIZEPACKET: this.bufferBytes / 1024, DROP_EN: dropEnable }, q);
     regs.write("RDH", 0, q);
     regs.write("RDT", 0, q);
     regs.writeFields("RXDCTL", { ENABLE: 1 }, q);

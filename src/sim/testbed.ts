@@ -42,6 +42,10 @@ export interface TestbedConfig {
   readonly vmq: VmqOptions;
   readonly moderation?: ModerationPolicy;
   readonly switchCosts?: Partial<SwitchCostModel>;
+  /** Sends a VM's port may have waiting (the switch's default: 4096). */
+  readonly sendBacklogLimit?: number;
+  /** Sends per run of a port's send routine (the switch's default: 64). */
+  readonly sendBudget?: number;
   /** Metrics sample period; default 10 ms. */
   readonly sampleTicks?: Ticks;
 }
@@ -103,6 +107,7 @@ export class Testbed {
       ...config.driver,
       rssBaseProcessor: home,
       indicateInPlace: true,
+      dropWhenRingFull: true,
     });
     this.vswitch = new VSwitch({
       adapter: this.adapter,
@@ -111,6 +116,10 @@ export class Testbed {
       vmq: config.vmq,
       ...(config.moderation !== undefined ? { moderation: config.moderation } : {}),
       ...(config.switchCosts !== undefined ? { costs: config.switchCosts } : {}),
+      ...(config.sendBacklogLimit !== undefined
+        ? { sendBacklogLimit: config.sendBacklogLimit }
+        : {}),
+      ...(config.sendBudget !== undefined ? { sendBudget: config.sendBudget } : {}),
       processorCycles: (p) => this.host.processor(p).busyCycles,
     });
     this.nic.wire.onTransmit((frame, length, at) => this.wireReceived.check(frame, length, at));

@@ -29,7 +29,10 @@ export interface SendPathOptions {
  * and checksum requests. Broadcast and multicast go to both.
  *
  * When the driver's ring is full the routine stops with the rest still waiting, and the
- * driver's next completion on that queue runs it again: sends never reorder.
+ * driver's next completion on that queue runs it again: sends never reorder. Nor do they
+ * when the port changes transmit queue (it got a queue of its own while sends sat in the
+ * default queue's ring): the device serves rings in turn, so the port waits until its
+ * sends on the old queue have completed before it sends on the new one.
  */
 export class SendPath {
   private readonly host: HostServices;
@@ -93,6 +96,7 @@ export class SendPath {
     const flight = this.inFlight.get(queue);
     for (const status of statuses) {
       const port = flight?.ports[flight.head++];
+      if (port !== undefined && --port.txInFlight === 0) port.txQueue = -1;
       if (status === "sent") {
         if (port !== undefined) port.counters.sendsCompleted++;
       } else {
@@ -210,10 +214,17 @@ export class SendPath {
     this.delivery.stage(to, record);
   }
 
-  /** Hands `frames` to the driver; returns how many it took, and remembers whose they are. */
+  /**
+   * Hands `frames` to the driver; returns how many it took (none while the port's earlier
+   * sends are still on another queue), and remembers whose they are.
+   */
   private toDriver(port: Port, frames: readonly SendRequest[]): number {
     if (frames.length === 0) return 0;
     const queue = this.txQueueOf(port);
+    if (false && port.txInFlight > 0 && port.txQueue !== queue) {
+      this.block(port, port.txQueue);
+      return 0;
+    }
     const accepted = this.adapter.send(queue, frames);
     let flight = this.inFlight.get(queue);
     if (flight === undefined) {
@@ -221,17 +232,24 @@ export class SendPath {
       this.inFlight.set(queue, flight);
     }
     for (let i = 0; i < accepted; i++) flight.ports.push(port);
+    if (accepted > 0) {
+      port.txQueue = queue;
+      port.txInFlight += accepted;
+    }
     port.counters.sendsToWire += accepted;
     this.counters.sentToWire += accepted;
-    if (accepted < frames.length) {
-      let set = this.blocked.get(queue);
-      if (set === undefined) {
-        set = new Set();
-        this.blocked.set(queue, set);
-      }
-      set.add(port);
-    }
+    if (accepted < frames.length) this.block(port, queue);
     return accepted;
+  }
+
+  /** `port` runs again at `queue`'s next send completion. */
+  private block(port: Port, queue: number): void {
+    let set = this.blocked.get(queue);
+    if (set === undefined) {
+      set = new Set();
+      this.blocked.set(queue, set);
+    }
+    set.add(port);
   }
 
   /** The port's own queue while it has one, else the default queue. */

@@ -3,8 +3,10 @@
  * the processor running it: the DPC that indicated the frames, or the processor a VM's
  * sends are processed on. Our figures, chosen so that the published effects come out
  * (see docs/dynamic-vmq.md): one processor serving the default queue alone tops out at
- * about 4-5 Gb/s of 1500-byte frames, as Microsoft's "about 3 to 5 Gb/s per core
- * without VMQ" says, and a VM's own queue costs well under half as much per frame.
+ * about 5 Gb/s of 1500-byte frames (with the host's default receive cost, 1500 + 4000 +
+ * 1500 = 7000 cycles a frame: 430,000 frames/s at 3 GHz), the top of Microsoft's "about
+ * 3 to 5 Gb/s per core without VMQ", and a frame in a VM's own queue costs 1500 + 1500 =
+ * 3000 cycles, under half as much (test/system/vmq-behaviour.test.ts builds on these).
  */
 export interface SwitchCostModel {
   /**

@@ -10,7 +10,7 @@ import { type ModerationPolicy, moderationPolicyProblem } from "./moderation/mod
 import { ForwardingTable } from "./ports/forwarding-table.js";
 import { Port, type PortSpec } from "./ports/port.js";
 import { ReceivePath } from "./receive-path.js";
-import { SendPath } from "./send-path.js";
+import { SendPath, type SendPathOptions } from "./send-path.js";
 import { resolveSwitchCosts, type SwitchCostModel } from "./switch-costs.js";
 import { newSwitchCounters, type SwitchCounters } from "./switch-counters.js";
 import type { LoadSource } from "./vmq/load-monitor.js";
@@ -80,10 +80,7 @@ export class VSwitch {
       costs: this.costs,
       counters: this.counters,
       delivery,
-      options: {
-        backlogLimit: options.sendBacklogLimit ?? 4096,
-        budget: options.sendBudget ?? 64,
-      },
+      options: sendOptions(options),
     });
     const processorCycles = options.processorCycles;
     const loadSource: LoadSource = {
@@ -187,4 +184,18 @@ export class VSwitch {
       periodTicks: options.moderationPeriodTicks ?? TICKS_PER_MS,
     });
   }
+}
+
+/** The send side's limits; throws a RangeError for a value it cannot run with. */
+function sendOptions(options: VSwitchOptions): SendPathOptions {
+  const backlogLimit = options.sendBacklogLimit ?? 4096;
+  const budget = options.sendBudget ?? 64;
+  if (!Number.isSafeInteger(backlogLimit) || backlogLimit < 0) {
+    throw new RangeError(`sendBacklogLimit: ${backlogLimit} must be an integer >= 0`);
+  }
+  // A budget of 0 would reschedule the send routine forever without taking a send.
+  if (!Number.isSafeInteger(budget) || budget < 1) {
+    throw new RangeError(`sendBudget: ${budget} must be an integer >= 1`);
+  }
+  return { backlogLimit, budget };
 }

@@ -171,6 +171,21 @@ export function removeQueue(state: DynamicVmqState, queue: number): DynamicVmqSt
   });
 }
 
+/**
+ * Forgets a queue's smoothed load, so that its next sample is taken as is (as a new
+ * queue's first is); removing or missing queues leave the state unchanged. The caller
+ * uses it after a move: the history describes the queue on its old processor, where it
+ * shared interrupts with other queues or, if that processor was saturated, got only part
+ * of the time it wanted, so averaging the first sample on the new processor with it
+ * would make the queue look lighter than it is for several intervals.
+ */
+export function restartQueueLoad(state: DynamicVmqState, queue: number): DynamicVmqState {
+  if (state.queues[queue] === undefined) return state;
+  return produce(state, (draft) => {
+    draft.queues[queue]!.sampled = false;
+  });
+}
+
 /** The static policy: allocation i goes to the i-th processor of the set, round robin. */
 export function staticProcessorFor(set: ProcessorSet, allocationIndex: number): number {
   requireId("allocationIndex", allocationIndex);

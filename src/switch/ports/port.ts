@@ -83,6 +83,10 @@ export class Port {
   pendingHead = 0;
   /** True while the port's send routine is queued on its processor. */
   sendScheduled = false;
+  /** The transmit queue holding the port's sends the driver has not completed, or -1. */
+  txQueue = -1;
+  /** Sends handed to the driver and not completed yet (all on `txQueue`). */
+  txInFlight = 0;
 
   constructor(id: number, spec: PortSpec, sendProcessor: number) {
     this.id = id;

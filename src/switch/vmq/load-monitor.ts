@@ -14,6 +14,12 @@ export interface LoadSource {
  * Turns running cycle counts into loads per interval, as a fraction of one processor:
  * what each queue cost over the interval, and on each processor the work that belongs to
  * no queue (`other`: measured busy time minus its queues' share, never below zero).
+ *
+ * Each count needs a baseline, the value at the start of the interval. A queue gets its
+ * baseline when the caller starts tracking it (`track`, as the queue is handed out), so
+ * its first interval measures what it really cost; the processors get theirs when the
+ * monitor is built. A queue measured without a baseline (not tracked) counts from the
+ * moment it is first seen, so its first interval reads 0.
  */
 export class LoadMonitor {
   private readonly source: LoadSource;
@@ -21,9 +27,20 @@ export class LoadMonitor {
   private readonly lastProcessor = new Map<number, number>();
   private lastTicks: Ticks;
 
-  constructor(source: LoadSource, nowTicks: Ticks) {
+  constructor(source: LoadSource, nowTicks: Ticks, processors: readonly number[] = []) {
     this.source = source;
     this.lastTicks = nowTicks;
+    const busy = source.processorCycles?.bind(source);
+    if (busy !== undefined) for (const p of processors) this.lastProcessor.set(p, busy(p));
+  }
+
+  /**
+   * Starts measuring `queue` from now. Call when a queue is handed out (or its number is
+   * reused): the driver's count for it starts at 0 then, but a freed queue's old
+   * baseline may still be here.
+   */
+  track(queue: number): void {
+    this.lastQueue.set(queue, this.source.queueCycles(queue) ?? 0);
   }
 
   /** Loads since the previous call, for `queues` sitting on the given processors. */

@@ -9,10 +9,13 @@ import {
   type DynamicVmqState,
   dynamicVmqStep,
   initialDynamicVmqState,
+  NEVER_MOVED,
   type QueueMoveReason,
   removeQueue,
+  restartQueueLoad,
   staticProcessorFor,
 } from "../policy/dynamic-vmq.js";
+import type { ProcessorSet } from "../policy/processor-set.js";
 import type { Port } from "../ports/port.js";
 import type { ReceivePath } from "../receive-path.js";
 import { LoadMonitor, type LoadSource } from "./load-monitor.js";
@@ -61,8 +64,14 @@ export class VmqManager {
   private readonly waiting: Port[] = [];
   private state: DynamicVmqState = initialDynamicVmqState();
   private allocations = 0;
-  private queuesHeld = 0;
+  /** Queues held, plus allocations asked for and not yet answered (so maxQueues holds). */
+  private queuesClaimed = 0;
   private monitor: LoadMonitor | null = null;
+  /**
+   * Processors of the set the driver refused a queue for good (no interrupt vector left
+   * for them, or beyond the host): no policy places queues there any more.
+   */
+  private readonly unusable = new Set<number>();
   private timer: Timer | null = null;
   private readonly loadSource: LoadSource;
 
@@ -100,8 +109,15 @@ export class VmqManager {
       await this.move(DEFAULT_QUEUE, info.affinity, home, "home");
     }
     if (this.options.policy !== "dynamic") return;
-    this.state = addQueue(this.state, DEFAULT_QUEUE, home);
-    this.monitor = new LoadMonitor(this.loadSource, this.scheduler.nowTicks);
+    const { nowTicks } = this.scheduler;
+    this.monitor = new LoadMonitor(this.loadSource, nowTicks, this.options.set.processors);
+    // Where the driver has it: home, unless the move was refused (then, being outside the
+    // set or not, the policy sees it where it is and can relocate it).
+    const at = this.adapter.queueInfo(DEFAULT_QUEUE)?.affinity;
+    if (at !== undefined) {
+      this.state = addQueue(this.state, DEFAULT_QUEUE, at);
+      this.monitor.track(DEFAULT_QUEUE);
+    }
     this.timer = this.scheduler.timer("vswitch.dynamic-vmq", (now) => this.step(now));
     this.timer.scheduleAt(this.scheduler.nowTicks + this.options.intervalTicks);
   }
@@ -111,12 +127,14 @@ export class VmqManager {
     this.timer?.cancel();
   }
 
-  /** Gives `port` a queue if the policy uses them and one is left; else it waits. */
+  /**
+   * Gives `port` a queue if the policy uses them and one is left; else it waits, behind
+   * every port already waiting (first come, first served).
+   */
   async attach(port: Port): Promise<void> {
     if (this.options.policy === "none") return;
-    if (this.queuesHeld >= this.options.maxQueues || !(await this.allocate(port))) {
-      this.waiting.push(port);
-    }
+    this.waiting.push(port);
+    await this.serveWaiting();
   }
 
   /** Frees `port`'s queue (if it had one) and hands a queue to the next waiting port. */
@@ -130,8 +148,18 @@ export class VmqManager {
     this.state = removeQueue(this.state, queue);
     const outcome = await this.adapter.request({ kind: "free-queue", queue });
     if (!outcome.ok) this.countFailure(outcome.error.kind);
-    this.queuesHeld--;
+    this.queuesClaimed--;
     await this.serveWaiting();
+  }
+
+  /** Processors the policy stopped considering because the driver could not use them. */
+  unusableProcessors(): number[] {
+    return [...this.unusable].sort((a, b) => a - b);
+  }
+
+  /** Ports waiting for a queue, longest-waiting first. */
+  waitingPorts(): readonly Port[] {
+    return [...this.waiting];
   }
 
   /** Queues the switch holds, each with the processor it was last asked to run on. */
@@ -144,20 +172,36 @@ export class VmqManager {
     return out;
   }
 
+  /**
+   * Hands queues to waiting ports in order while queues last. The head leaves the list
+   * before its request goes out, so a port removed meanwhile (which `detach` takes out of
+   * the list) can never make another port lose its place; if the driver refuses, the
+   * head goes back in front and the others keep waiting (a queue freed later retries).
+   */
   private async serveWaiting(): Promise<void> {
-    while (this.waiting.length > 0 && this.queuesHeld < this.options.maxQueues) {
-      const port = this.waiting[0]!;
-      if (!(await this.allocate(port))) return;
-      this.waiting.shift();
+    while (this.waiting.length > 0 && this.queuesClaimed < this.options.maxQueues) {
+      const port = this.waiting.shift()!;
+      const outcome = await this.allocate(port);
+      if (outcome === "given") continue;
+      if (port.active) this.waiting.unshift(port);
+      if (outcome === "refused") return;
     }
   }
 
-  /** Asks the driver for a queue steering `port`'s address; false when none was given. */
-  private async allocate(port: Port): Promise<boolean> {
+  /**
+   * Asks the driver for a queue steering `port`'s address: "given" (or not needed any
+   * more), "refused", or "retry" when the processor asked for turned out unusable (the
+   * next attempt asks for another). The queue is claimed before asking, so concurrent
+   * requests never exceed maxQueues.
+   */
+  private async allocate(port: Port): Promise<"given" | "refused" | "retry"> {
+    // The index is taken when asking, so that concurrent allocations still go round robin.
+    const index = this.allocations++;
     const processor =
       this.options.policy === "static"
-        ? staticProcessorFor(this.options.set, this.allocations)
+        ? staticProcessorFor(this.usableSet(), index)
         : this.options.set.home;
+    this.queuesClaimed++;
     const request = {
       kind: "allocate-queue" as const,
       mac: port.mac,
@@ -166,19 +210,39 @@ export class VmqManager {
     };
     const outcome = await this.adapter.request(request);
     if (!outcome.ok) {
+      // A refused request gives its index back unless a later request took the next one.
+      if (this.allocations === index + 1) this.allocations = index;
+      this.queuesClaimed--;
       this.countFailure(outcome.error.kind);
-      return false;
+      return this.markUnusable(processor, outcome.error.kind) ? "retry" : "refused";
     }
-    if (!port.active) {
-      await this.adapter.request({ kind: "free-queue", queue: outcome.value.queue });
-      return true;
-    }
-    this.allocations++;
-    this.queuesHeld++;
     const queue = outcome.value.queue;
+    if (!port.active) {
+      // Removed while asking: give the queue straight back.
+      this.queuesClaimed--;
+      await this.adapter.request({ kind: "free-queue", queue });
+      return "given";
+    }
     port.queue = queue;
     this.receive.queueOwner[queue] = port;
-    if (this.options.policy === "dynamic") this.state = addQueue(this.state, queue, processor);
+    if (this.options.policy === "dynamic") {
+      this.state = addQueue(this.state, queue, processor);
+      this.monitor?.track(queue);
+    }
+    return "given";
+  }
+
+  /**
+   * Notes `processor` as unusable when the driver refused it for good (no interrupt vector
+   * left for it, or beyond the host; vectors are never given back); true if newly noted.
+   * Home never is: it has the default queue's vector.
+   */
+  private markUnusable(processor: number, error: DriverErrorKind): boolean {
+    const permanent = error === "no-free-vector" || error === "processor-out-of-range";
+    if (!permanent || processor === this.options.set.home || this.unusable.has(processor)) {
+      return false;
+    }
+    this.unusable.add(processor);
     return true;
   }
 
@@ -189,19 +253,41 @@ export class VmqManager {
     if (monitor === null) return;
     const placed = new Map<number, number>();
     for (const [key, q] of Object.entries(this.state.queues)) placed.set(Number(key), q.processor);
-    const measured = monitor.measure(now, placed, this.options.set.processors);
-    const result = dynamicVmqStep(this.state, measured, this.options.set, this.options.dynamic);
-    this.state = result.state;
+    const set = this.usableSet();
+    const measured = monitor.measure(now, placed, set.processors);
+    const before = this.state;
+    const result = dynamicVmqStep(before, measured, set, this.options.dynamic);
+    let state = result.state;
+    // A moved queue's next sample is its first on the new processor: take it as is.
+    for (const m of result.moves) state = restartQueueLoad(state, m.queue);
+    this.state = state;
     this.steps.push({ atTicks: now, ...measured, moves: result.moves.length });
-    for (const m of result.moves) void this.move(m.queue, m.from, m.to, m.reason);
+    for (const m of result.moves) {
+      const lastMove = before.queues[m.queue]?.lastMoveInterval ?? NEVER_MOVED;
+      void this.move(m.queue, m.from, m.to, m.reason, lastMove);
+    }
   }
 
-  /** Asks the driver to move `queue`; when it refuses, the policy learns where it stayed. */
+  /**
+   * The configured set without the processors found unusable. Home always has a vector
+   * (the default queue's), so it is never found unusable and the set never empties.
+   */
+  private usableSet(): ProcessorSet {
+    const set = this.options.set;
+    if (this.unusable.size === 0) return set;
+    return { ...set, processors: set.processors.filter((p) => !this.unusable.has(p)) };
+  }
+
+  /**
+   * Asks the driver to move `queue`; when it refuses, see `refused`. `lastMove` is the
+   * interval of the queue's previous move (for the policy's moves).
+   */
   private async move(
     queue: number,
     from: number,
     to: number,
     reason: QueueMoveRecord["reason"],
+    lastMove: number = NEVER_MOVED,
   ): Promise<void> {
     const record: QueueMoveRecord = {
       atTicks: this.scheduler.nowTicks,
@@ -223,12 +309,24 @@ export class VmqManager {
       return;
     }
     record.error = outcome.error.kind;
-    if (this.state.queues[queue] !== undefined) {
-      this.state = produce(this.state, (draft) => {
-        const q = draft.queues[queue];
-        if (q !== undefined) q.processor = from;
-      });
-    }
+    this.refused(record, lastMove);
+  }
+
+  /**
+   * A move the driver refused: nothing changed, so the policy learns the queue is still
+   * where it was, and that it did not move (no cooldown), unless the policy has placed
+   * the queue elsewhere since, or it went. A processor refused for good (no vector left
+   * for it, or beyond the host) would be refused again: the policy stops considering it.
+   */
+  private refused(record: QueueMoveRecord, lastMove: number): void {
+    const { queue, from, to } = record;
+    if (record.error !== null) this.markUnusable(to, record.error);
+    if (this.state.queues[queue]?.processor !== to) return;
+    this.state = produce(this.state, (draft) => {
+      const q = draft.queues[queue]!;
+      q.processor = from;
+      q.lastMoveInterval = lastMove;
+    });
   }
 
   private countFailure(kind: DriverErrorKind): void {
