@@ -31,6 +31,9 @@ import { PreparedSend, prepareSend, type SendRequest, type SendStatus } from "./
 import { type Statistics, StatisticsCollector } from "./statistics.js";
 
 export type { AdapterOptions } from "./adapter-config.js";
+
+/** The largest frame the driver lets the device accept, FCS included: 1518 plus a VLAN tag. */
+export const MAX_TAGGED_FRAME_BYTES = 1522;
 export type { FaultRecord } from "./faults.js";
 export type { QueueInfo } from "./queue-manager.js";
 
@@ -262,6 +265,9 @@ export class Adapter {
     // Receive filters on; unclaimed frames to queue 0 until RSS is set; checksums checked.
     regs.writeFields("VMQCTL", { VMQ_EN: 1, DEFAULT_QUEUE: 0 });
     regs.writeFields("RXCSUM", { IPOFLD: 1, TUOFLD: 1 });
+    // Room for an 802.1Q tag on a full-size frame (1518 + 4 with FCS), as ixgbe programs
+    // (MAXIMUM_ETHERNET_VLAN_SIZE): a VM on a VLAN gets full-size frames too.
+    regs.writeFields("MAXFRS", { MFS: MAX_TAGGED_FRAME_BYTES });
     live.rss.writeKey(DEFAULT_RSS_KEY);
     live.rss.writeTable([0]);
     live.rss.writeHashTypes(0);

@@ -16,6 +16,7 @@ import type { SwitchCostModel } from "../switch/switch-costs.js";
 import type { VmqOptions } from "../switch/vmq/vmq-policy.js";
 import { VSwitch } from "../switch/vswitch.js";
 import { MetricsSampler } from "./metrics/metrics-sampler.js";
+import { dropsByReason } from "./metrics/run-summary.js";
 import { type FlowSpec, GeneratedFlow } from "./traffic/flow.js";
 import { FlowChecker } from "./traffic/flow-checker.js";
 
@@ -139,6 +140,11 @@ export class Testbed {
     await bed.vswitch.start();
     bed.metrics.start();
     return bed;
+  }
+
+  /** Every drop so far, by reason (see `dropsByReason` in metrics/run-summary.ts). */
+  dropsByReason(): Record<string, number> {
+    return dropsByReason(this);
   }
 
   /** Adds a VM with a port on the switch (and, under VMQ, a queue if one is left). */

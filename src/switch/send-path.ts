@@ -221,7 +221,7 @@ export class SendPath {
   private toDriver(port: Port, frames: readonly SendRequest[]): number {
     if (frames.length === 0) return 0;
     const queue = this.txQueueOf(port);
-    if (false && port.txInFlight > 0 && port.txQueue !== queue) {
+    if (port.txInFlight > 0 && port.txQueue !== queue) {
       this.block(port, port.txQueue);
       return 0;
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fc, test } from "@fast-check/vitest";
@@ -47,6 +47,14 @@ describe("a valid scenario", () => {
     expect(a.mac).toMatch(/^00:15:5d(:[0-9a-f]{2}){3}$/);
     expect(b.mac).toBe(a.mac);
     expect(c.mac).not.toBe(a.mac);
+  });
+
+  it("the example in docs/scenarios.md is a valid scenario", () => {
+    const doc = readFileSync(join(BUILTIN_SCENARIOS_DIR, "..", "docs", "scenarios.md"), "utf8");
+    const example = /```json\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const s = parseScenario(JSON.parse(example!));
+    expect(s.vms.map((vm) => vm.name)).toEqual(["web", "backup"]);
   });
 
   it("lists and loads every built-in scenario", () => {
@@ -153,12 +161,12 @@ describe("a bad scenario names the field, the value found and what was expected"
       "a frame smaller than its headers and signature",
       (j) => (j.traffic.flows[0].phases[0].frameBytes = 60),
       // 14 Ethernet + 4 tag + 20 IPv4 + 8 UDP + 20 signature = 66.
-      "traffic.flows[0].phases[0].frameBytes: 60 — expected 66..1514",
+      "traffic.flows[0].phases[0].frameBytes: 60 — expected 66..1518",
     ],
     [
-      "a frame over 1514 without LSO",
+      "a tagged frame over 1518 without LSO",
       (j) => (j.traffic.flows[0].phases[0].frameBytes = 1600),
-      "traffic.flows[0].phases[0].frameBytes: 1600 — expected 66..1514",
+      "traffic.flows[0].phases[0].frameBytes: 1600 — expected 66..1518",
     ],
     [
       "LSO on a flow from the wire",

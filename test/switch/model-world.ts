@@ -16,6 +16,14 @@ import { settleOn, smallBed, vmMac } from "./rig-bed.js";
  * generator's signature by the test's own reader. The invariants compare the two.
  */
 
+/**
+ * Known bug (src/switch/vmq/vmq-manager.ts, `detach`): removing a VM while its queue is
+ * being moved gets `queue-busy` from free-queue, and the queue is never freed (see the
+ * regression test in switch-model.test.ts). Until it is fixed the world lets pending moves
+ * finish before it removes a VM; set this to false to hunt with removals at any moment.
+ */
+const WAIT_FOR_MOVES_BEFORE_REMOVAL = true;
+
 /** What a run is built with. */
 export interface WorldConfig {
   readonly policy: VmqPolicyName;
@@ -193,7 +201,18 @@ export class SwitchWorld {
       const at = this.waiting.indexOf(l);
       if (at >= 0) this.waiting.splice(at, 1);
     }
+    if (WAIT_FOR_MOVES_BEFORE_REMOVAL) await this.settleMoves();
     await settleOn(this.bed, this.bed.removeVm(l.vm));
+  }
+
+  /** Runs until no queue move the switch asked for is still pending in the driver. */
+  async settleMoves(): Promise<void> {
+    const pending = () =>
+      this.bed.vswitch.vmq.moves.some((m) => m.error === null && m.completedAtTicks === null);
+    for (let steps = 0; pending(); steps++) {
+      if (steps > 10_000) throw new Error("a queue move never completed");
+      await this.bed.advance(10 * TICKS_PER_US);
+    }
   }
 
   /** `n` frames from the peer to `to`'s address, tagged with `vlan`, sent at once. */

@@ -13,7 +13,12 @@ const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_VLAN = 0x8100;
 const PROTO_TCP = 6;
 const PROTO_UDP = 17;
-/** The largest frame without FCS that MAXFRS (1518 with FCS) lets in. */
+/** The longest well-formed frame without FCS the tests build (1518 with FCS, untagged). */
+/**
+ * The longest frame without FCS the device accepts once the driver is up: it programs
+ * MAXFRS.MFS to 1522 with FCS (a full-size frame plus an 802.1Q tag, as ixgbe does).
+ */
+export const MAX_ACCEPTED_BYTES = 1518;
 export const MAX_FRAME_BYTES = 1514;
 /** The smallest frame without FCS that is not a runt. */
 export const MIN_FRAME_BYTES = 60;
@@ -99,7 +104,7 @@ function headerBytes(vlan: number | undefined, l4: L4): number {
 export function rxFrameLength(spec: RxFrameSpec): number {
   const least = headerBytes(spec.vlan, spec.l4) + PAYLOAD_HEADER_BYTES;
   if (spec.breakage === "runt") return Math.max(least, Math.min(spec.length, MIN_FRAME_BYTES - 1));
-  if (spec.breakage === "oversize") return MAX_FRAME_BYTES + 1 + (spec.length % 64);
+  if (spec.breakage === "oversize") return MAX_ACCEPTED_BYTES + 1 + (spec.length % 64);
   return Math.min(MAX_FRAME_BYTES, Math.max(spec.length, least, MIN_FRAME_BYTES));
 }
 

@@ -23,6 +23,8 @@ export interface Sample {
   readonly processors: readonly ProcessorSample[];
   /** Each queue in use and the processor whose DPC owned it. */
   readonly queueProcessor: Readonly<Record<number, number>>;
+  /** Frames dropped during the period, by reason (reasons with none left out). */
+  readonly drops: Readonly<Record<string, number>>;
 }
 
 /** What the sampler needs to see. */
@@ -30,6 +32,8 @@ export interface Sampled {
   readonly scheduler: Scheduler;
   readonly host: Host;
   readonly adapter: Adapter;
+  /** Every drop so far, by reason. */
+  dropsByReason(): Record<string, number>;
 }
 
 const ISR_KINDS: readonly WorkKind[] = ["interrupt", "isr"];
@@ -46,6 +50,7 @@ export class MetricsSampler {
   private timer: Timer | null = null;
   private lastTicks: Ticks = 0;
   private last: { cycles: Record<WorkKind, number>; interrupts: number }[] = [];
+  private lastDrops: Record<string, number> = {};
 
   constructor(bed: Sampled, periodTicks: Ticks) {
     this.bed = bed;
@@ -56,12 +61,25 @@ export class MetricsSampler {
     const { scheduler } = this.bed;
     this.lastTicks = scheduler.nowTicks;
     this.last = this.read();
+    this.lastDrops = this.bed.dropsByReason();
     this.timer = scheduler.timer("metrics.sample", (now) => this.sample(now));
     this.timer.scheduleAt(scheduler.nowTicks + this.periodTicks);
   }
 
   stop(): void {
     this.timer?.cancel();
+  }
+
+  /** Drops since the previous sample, by reason. */
+  private newDrops(): Record<string, number> {
+    const totals = this.bed.dropsByReason();
+    const drops: Record<string, number> = {};
+    for (const [reason, n] of Object.entries(totals)) {
+      const delta = n - (this.lastDrops[reason] ?? 0);
+      if (delta > 0) drops[reason] = delta;
+    }
+    this.lastDrops = totals;
+    return drops;
   }
 
   private read(): { cycles: Record<WorkKind, number>; interrupts: number }[] {
@@ -99,6 +117,6 @@ export class MetricsSampler {
       const info = adapter.queueInfo(q);
       if (info !== undefined) queueProcessor[q] = info.owner;
     }
-    this.samples.push({ atTicks: now, processors, queueProcessor });
+    this.samples.push({ atTicks: now, processors, queueProcessor, drops: this.newDrops() });
   }
 }

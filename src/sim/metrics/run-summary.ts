@@ -45,29 +45,10 @@ export interface RunSummary {
 
 /** Sums a testbed's state up after `drain`. */
 export function summarize(bed: Testbed, policy: string, durationTicks: Ticks): RunSummary {
-  const stats = bed.adapter.statisticsNow();
   const sw = bed.vswitch.counters;
-  const dropped: Record<string, number> = {};
-  const add = (reason: string, n: number) => {
-    if (n > 0) dropped[reason] = (dropped[reason] ?? 0) + n;
-  };
+  const dropped = dropsByReason(bed);
   let injected = 0;
-  for (const flow of bed.flows) {
-    injected += flow.counters.generated;
-    // A VM's refused sends are the switch's send-queue-full (or port-removed) drops.
-    if (flow.fromWire) add("peer-queue-full", flow.counters.refused);
-  }
-  if (stats !== null) {
-    const d = stats.device;
-    add("nic-missed", d.missedFrames);
-    add("nic-crc-error", d.crcErrors);
-    add("nic-undersize", d.undersize);
-    add("nic-oversize", d.oversize);
-    add("nic-dma-fault", d.rxDmaFaultDrops);
-    const queueDrops = stats.queues.reduce((s, q) => s + q.framesDropped, 0);
-    add("nic-no-descriptor", queueDrops + stats.freedQueues.framesDropped);
-  }
-  for (const [reason, n] of Object.entries(sw.drops)) add(reason, n);
+  for (const flow of bed.flows) injected += flow.counters.generated;
   const droppedTotal = Object.values(dropped).reduce((a, b) => a + b, 0);
   const delivered =
     sw.deliveredFromWire +
@@ -143,4 +124,31 @@ function mergedPercentiles(bed: Testbed): { p50: number | null; p99: number | nu
   const merged = new LatencyHistogram();
   for (const vm of bed.vms) merged.add(vm.received.latency);
   return { p50: ns(merged.percentile(0.5)), p99: ns(merged.percentile(0.99)) };
+}
+
+/**
+ * Every drop so far, by reason: generator refusals at the wire's far end, the NIC's drop
+ * counters (through the driver's statistics), and the switch's reasons. Reasons with no
+ * drop are left out.
+ */
+export function dropsByReason(bed: Testbed): Record<string, number> {
+  const dropped: Record<string, number> = {};
+  const add = (reason: string, n: number) => {
+    if (n > 0) dropped[reason] = (dropped[reason] ?? 0) + n;
+  };
+  // A VM's refused sends are the switch's send-queue-full (or port-removed) drops.
+  for (const flow of bed.flows) if (flow.fromWire) add("peer-queue-full", flow.counters.refused);
+  const stats = bed.adapter.statisticsNow();
+  if (stats !== null) {
+    const d = stats.device;
+    add("nic-missed", d.missedFrames);
+    add("nic-crc-error", d.crcErrors);
+    add("nic-undersize", d.undersize);
+    add("nic-oversize", d.oversize);
+    add("nic-dma-fault", d.rxDmaFaultDrops);
+    const queueDrops = stats.queues.reduce((s, q) => s + q.framesDropped, 0);
+    add("nic-no-descriptor", queueDrops + stats.freedQueues.framesDropped);
+  }
+  for (const [reason, n] of Object.entries(bed.vswitch.counters.drops)) add(reason, n);
+  return dropped;
 }

@@ -3,14 +3,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * The package root: the nearest directory above this module with a package.json. The module
- * runs from src/sim/scenario (sources, tests) or dist/src/sim/scenario (the build), so the
- * root is found rather than counted.
+ * The package root: the nearest directory above this module with a package.json and a
+ * scenarios/ folder. The module runs from src/sim/scenario (sources, tests) or from
+ * dist/src/sim/scenario (the build), so the root is found rather than counted.
  */
 function packageRoot(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   for (let dir = here; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return dir;
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "scenarios"))) return dir;
     if (dirname(dir) === dir) return join(here, "..", "..", "..");
   }
 }

@@ -67,17 +67,14 @@ export function number(
   max: number,
   options: { minExclusive?: boolean; unit?: string } = {},
 ): Decoder<number> {
-  const low = options.minExclusive === true ? `above ${min}` : `${min}`;
-  const range = max === Number.POSITIVE_INFINITY ? `>= ${low}` : `${low}..${max}`;
-  const expected =
-    options.minExclusive === true && max === Number.POSITIVE_INFINITY
-      ? `a number above ${min}${options.unit ?? ""}`
-      : `a number ${range}${options.unit ?? ""}`;
+  const above = options.minExclusive === true;
+  const range = above ? `above ${min}, at most ${max}` : `${min}..${max}`;
+  const expected = `a number ${range}${options.unit ?? ""}`;
   return (value, path, issues) => {
     const ok =
       typeof value === "number" &&
       Number.isFinite(value) &&
-      (options.minExclusive === true ? value > min : value >= min) &&
+      (above ? value > min : value >= min) &&
       value <= max;
     if (ok) return value;
     issues.push(issueText(path, describe(value), expected));

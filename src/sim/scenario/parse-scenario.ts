@@ -9,7 +9,7 @@ import type { Scenario, ScenarioHost, ScenarioPolicy } from "./scenario.js";
 import { ScenarioError } from "./scenario-error.js";
 import { DEFAULT_NIC, hostSection, nicSection } from "./schema-host-nic.js";
 import { DEFAULT_POLICY, policySection, switchCostsSection } from "./schema-policy.js";
-import { description, trafficSection } from "./schema-traffic.js";
+import { trafficSection } from "./schema-traffic.js";
 import { vmEntry } from "./schema-vms.js";
 
 /** The longest run a scenario may ask for (a minute of simulated time is hours of wall time). */
@@ -52,7 +52,7 @@ function decodeScenario(json: unknown, issues: string[], source?: string): Scena
   const o = ObjectReader.of(json, "", issues, "a JSON object (a scenario)");
   if (o === undefined) return undefined;
   const name = o.required("name", text(100), "the scenario's name");
-  const desc = o.optional("description", description);
+  const desc = o.optional("description", text(4000));
   const seed = o.optional("seed", integer(0, 0xffff_ffff));
   const durationMs = o.required(
     "durationMs",

@@ -6,12 +6,10 @@ import type { ScenarioFlow, ScenarioPhase, ScenarioVm } from "./scenario.js";
 import type { RawFlow, RawPhase } from "./schema-traffic.js";
 import { WIRE } from "./schema-vms.js";
 
-/**
- * The longest frame without LSO, FCS excluded, an 802.1Q tag included: the NIC's MAXFRS
- * resets to 1518 bytes with FCS and the driver keeps it, so a longer tagged frame would be
- * dropped as oversize.
- */
+/** The longest untagged frame without LSO, FCS excluded (1518 with FCS). */
 export const MAX_FRAME_BYTES = 1514;
+/** Bytes an 802.1Q tag adds: the driver sets MAXFRS to 1522 so a tagged full-size frame fits. */
+const VLAN_TAG_BYTES = 4;
 /** The largest large send a scenario may ask for, headers included. */
 export const MAX_LARGE_SEND_BYTES = 64 * 1024;
 /** The smallest MSS a scenario may ask for. */
@@ -160,7 +158,7 @@ function resolvePhases(
 ): ScenarioPhase[] {
   const min = minimumFrameBytes({ vlan: tagged ? 1 : undefined, ip: f.ip, l4: f.l4 });
   const lso = f.lsoMss !== undefined;
-  const max = lso ? MAX_LARGE_SEND_BYTES : MAX_FRAME_BYTES;
+  const max = lso ? MAX_LARGE_SEND_BYTES : MAX_FRAME_BYTES + (tagged ? VLAN_TAG_BYTES : 0);
   const kind = `IPv${f.ip} ${f.l4.toUpperCase()}${tagged ? " VLAN-tagged" : ""} ${lso ? "large sends" : "frames"}`;
   let previousEnd = 0;
   return f.phases.map((p, k) => {

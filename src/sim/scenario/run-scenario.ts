@@ -12,13 +12,13 @@ import { timeline } from "./timeline.js";
 
 export interface RunOptions {
   /** Called as simulated time advances, with the share of the run done (0..1). */
-  readonly onProgress?: (fraction: number) => void;
+  readonly onProgress?: ((fraction: number) => void) | undefined;
   /** Write a capture of the NIC's wire (both directions) to this file. */
-  readonly pcapPath?: string;
+  readonly pcapPath?: string | undefined;
   /** Bytes kept per captured frame (default: whole frames). */
-  readonly pcapSnaplen?: number;
+  readonly pcapSnaplen?: number | undefined;
   /** Run this long instead of the scenario's durationMs (e.g. shorter, for CI). */
-  readonly durationMs?: number;
+  readonly durationMs?: number | undefined;
 }
 
 /** Simulated time a control-path request may take before the run gives up on it. */
@@ -75,6 +75,8 @@ export async function runScenario(
   try {
     const run = new ScenarioRun(bed, scenario, msToTicks(durationMs), options.onProgress);
     await run.play();
+    // The run is over: no policy decision belongs to the drain that follows.
+    bed.vswitch.vmq.stop();
     await bed.drain();
     await run.settleRemovals();
     options.onProgress?.(1);

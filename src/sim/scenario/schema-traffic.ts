@@ -8,7 +8,6 @@ import {
   number,
   ObjectReader,
   oneOf,
-  text,
 } from "./decode.js";
 import { entityName, timeMs } from "./schema-vms.js";
 
@@ -116,6 +115,3 @@ export const trafficSection: Decoder<{ flows: RawFlow[] }> = (value, path, issue
   if (!o.finish() || flows === undefined) return undefined;
   return { flows };
 };
-
-/** A free-text description. */
-export const description = text(4000);
