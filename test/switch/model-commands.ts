@@ -305,9 +305,7 @@ export function switchCommands(): fc.Arbitrary<Cmd>[] {
         fc.integer({ min: 1, max: 4 }),
       )
       .map(([from, n, s, off, seg]) => new VmToWire(from, n, s, off, seg)),
-    fc
-      .tuple(choice, choice, count, shape)
-      .map(([from, to, n, s]) => new VmToVm(from, to, n, s)),
+    fc.tuple(choice, choice, count, shape).map(([from, to, n, s]) => new VmToVm(from, to, n, s)),
     fc
       .tuple(
         choice,

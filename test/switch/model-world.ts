@@ -156,7 +156,9 @@ export class SwitchWorld {
       },
       sendBacklogLimit: this.config.backlogLimit,
       sendBudget: this.config.sendBudget,
-      ...(this.config.cheapSwitch ? { switchCosts: { lookupCycles: 100, vmqFrameCycles: 50 } } : {}),
+      ...(this.config.cheapSwitch
+        ? { switchCosts: { lookupCycles: 100, vmqFrameCycles: 50 } }
+        : {}),
       vmq: { intervalTicks: INTERVAL_TICKS, dynamic: DYNAMIC },
     });
     this.bed.nic.wire.onTransmit((frame, length) => this.onWire(frame, length));

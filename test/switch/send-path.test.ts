@@ -12,8 +12,8 @@ import {
   headerBytes,
   ipHeaderChecksumOk,
   l4ChecksumOk,
-  MULTICAST,
   type Mac,
+  MULTICAST,
   parseTestFrame,
   sameBytes,
   taggedPayload,
@@ -89,7 +89,12 @@ describe("VM sends: local switching and floods", () => {
       const wire = tapWire(bed);
       const dstOf = { peer: PEER_MAC, vm: vmMac(1), broadcast: BROADCAST, multicast: MULTICAST };
       const frames = sends.map((s, id) => vmFrame(dstOf[s.to], vmMac(0), id, s.payloadBytes));
-      expect(bed.vswitch.send(a.port, frames.map((bytes) => ({ bytes })))).toBe(frames.length);
+      expect(
+        bed.vswitch.send(
+          a.port,
+          frames.map((bytes) => ({ bytes })),
+        ),
+      ).toBe(frames.length);
       await bed.advance(2 * TICKS_PER_MS);
 
       const ids = (pick: (to: Dest) => boolean) =>
@@ -108,9 +113,9 @@ describe("VM sends: local switching and floods", () => {
       // The wire sees the peer's frames and one copy of each flood, in send order, tagged.
       const out = ids((to) => to === "peer" || group(to));
       expect(wire.length).toBe(out.length);
-      out.forEach((id, i) =>
-        expect(sameBytes(wire[i]!, withTag(frames[id]!, vlan)), `wire frame ${i}`).toBe(true),
-      );
+      for (const [i, id] of out.entries()) {
+        expect(sameBytes(wire[i]!, withTag(frames[id]!, vlan)), `wire frame ${i}`).toBe(true);
+      }
       const stats = bed.adapter.statisticsNow()!;
       expect(stats.device.framesSent).toBe(out.length);
       const counters = bed.vswitch.counters;
@@ -162,38 +167,43 @@ describe("VM sends to the wire: offloads and VLAN tags", () => {
       fc.integer({ min: 0, max: 0xffff_ffff }),
     ],
     { numRuns: 25 },
-  )("LSO: the NIC cuts MSS segments that verify and reassemble", async (name, vlan, ip, size, mss, seq) => {
-    const payload = taggedPayload(size, size);
-    const frame = buildFrame({
-      dst: PEER_MAC,
-      src: vmMac(0),
-      ip,
-      l4: "tcp",
-      payload,
-      seq,
-      checksums: "lso",
-    });
-    const { wire, bed } = await sendOut(vlan, [frame], { lsoMss: mss }, name);
+  )(
+    "LSO: the NIC cuts MSS segments that verify and reassemble",
+    async (name, vlan, ip, size, mss, seq) => {
+      const payload = taggedPayload(size, size);
+      const frame = buildFrame({
+        dst: PEER_MAC,
+        src: vmMac(0),
+        ip,
+        l4: "tcp",
+        payload,
+        seq,
+        checksums: "lso",
+      });
+      const { wire, bed } = await sendOut(vlan, [frame], { lsoMss: mss }, name);
 
-    const count = Math.max(1, Math.ceil(payload.length / mss));
-    expect(wire.length).toBe(count);
-    const joined: number[] = [];
-    wire.forEach((s, i) => {
-      const p = parseTestFrame(s);
-      expect(p.vlan).toBe(vlan ?? null);
-      expect(p.dst).toEqual([...PEER_MAC]);
-      const body = s.subarray(p.payloadStart, p.payloadEnd);
-      expect(body.length).toBeLessThanOrEqual(mss);
-      if (i < count - 1) expect(body.length).toBe(mss);
-      expect(s.length).toBeLessThanOrEqual(Math.max(60, headerBytes({ vlan, ip, l4: "tcp" }) + mss));
-      expect(p.tcpSeq).toBe((seq + joined.length) % 2 ** 32);
-      expect(ipHeaderChecksumOk(s, p), `segment ${i} IPv4 header checksum`).toBe(true);
-      expect(l4ChecksumOk(s, p), `segment ${i} TCP checksum`).toBe(true);
-      for (const byte of body) joined.push(byte);
-    });
-    expect(sameBytes(Uint8Array.from(joined), payload)).toBe(true);
-    expect(bed.adapter.statisticsNow()!.device.framesSent).toBe(count);
-  });
+      const count = Math.max(1, Math.ceil(payload.length / mss));
+      expect(wire.length).toBe(count);
+      const joined: number[] = [];
+      wire.forEach((s, i) => {
+        const p = parseTestFrame(s);
+        expect(p.vlan).toBe(vlan ?? null);
+        expect(p.dst).toEqual([...PEER_MAC]);
+        const body = s.subarray(p.payloadStart, p.payloadEnd);
+        expect(body.length).toBeLessThanOrEqual(mss);
+        if (i < count - 1) expect(body.length).toBe(mss);
+        expect(s.length).toBeLessThanOrEqual(
+          Math.max(60, headerBytes({ vlan, ip, l4: "tcp" }) + mss),
+        );
+        expect(p.tcpSeq).toBe((seq + joined.length) % 2 ** 32);
+        expect(ipHeaderChecksumOk(s, p), `segment ${i} IPv4 header checksum`).toBe(true);
+        expect(l4ChecksumOk(s, p), `segment ${i} TCP checksum`).toBe(true);
+        for (const byte of body) joined.push(byte);
+      });
+      expect(sameBytes(Uint8Array.from(joined), payload)).toBe(true);
+      expect(bed.adapter.statisticsNow()!.device.framesSent).toBe(count);
+    },
+  );
 
   test.prop(
     [
@@ -208,38 +218,41 @@ describe("VM sends to the wire: offloads and VLAN tags", () => {
       ),
     ],
     { numRuns: 20 },
-  )("checksum offload: the NIC fills the IPv4 header and TCP/UDP checksums", async (vlan, specs) => {
-    const frames = specs.map((s, id) =>
-      buildFrame({
-        dst: PEER_MAC,
-        src: vmMac(0),
-        ip: s.ip,
-        l4: s.l4,
-        payload: taggedPayload(s.payloadBytes, id),
-        checksums: "offload",
-      }),
-    );
-    const bed = await smallBed("static");
-    const vm = await addVm(bed, "a", vmMac(0), vlan);
-    const wire = tapWire(bed);
-    const requests = frames.map((bytes, id) => ({
-      bytes,
-      offload: { ipv4Checksum: specs[id]!.ip === 4, l4Checksum: true },
-    }));
-    expect(bed.vswitch.send(vm.port, requests)).toBe(frames.length);
-    await bed.advance(2 * TICKS_PER_MS);
+  )(
+    "checksum offload: the NIC fills the IPv4 header and TCP/UDP checksums",
+    async (vlan, specs) => {
+      const frames = specs.map((s, id) =>
+        buildFrame({
+          dst: PEER_MAC,
+          src: vmMac(0),
+          ip: s.ip,
+          l4: s.l4,
+          payload: taggedPayload(s.payloadBytes, id),
+          checksums: "offload",
+        }),
+      );
+      const bed = await smallBed("static");
+      const vm = await addVm(bed, "a", vmMac(0), vlan);
+      const wire = tapWire(bed);
+      const requests = frames.map((bytes, id) => ({
+        bytes,
+        offload: { ipv4Checksum: specs[id]!.ip === 4, l4Checksum: true },
+      }));
+      expect(bed.vswitch.send(vm.port, requests)).toBe(frames.length);
+      await bed.advance(2 * TICKS_PER_MS);
 
-    expect(wire.length).toBe(frames.length);
-    wire.forEach((s, i) => {
-      const p = parseTestFrame(s);
-      expect(p.vlan).toBe(vlan ?? null);
-      expect(frameId(s, p.payloadEnd)).toBe(i);
-      expect(ipHeaderChecksumOk(s, p), `frame ${i} IPv4 header checksum`).toBe(true);
-      expect(l4ChecksumOk(s, p), `frame ${i} L4 checksum`).toBe(true);
-      const sentPayload = frames[i]!.subarray(headerBytes({ ...specs[i]!, vlan: undefined }));
-      expect(sameBytes(s.subarray(p.payloadStart, p.payloadEnd), sentPayload)).toBe(true);
-    });
-  });
+      expect(wire.length).toBe(frames.length);
+      wire.forEach((s, i) => {
+        const p = parseTestFrame(s);
+        expect(p.vlan).toBe(vlan ?? null);
+        expect(frameId(s, p.payloadEnd)).toBe(i);
+        expect(ipHeaderChecksumOk(s, p), `frame ${i} IPv4 header checksum`).toBe(true);
+        expect(l4ChecksumOk(s, p), `frame ${i} L4 checksum`).toBe(true);
+        const sentPayload = frames[i]!.subarray(headerBytes({ ...specs[i]!, vlan: undefined }));
+        expect(sameBytes(s.subarray(p.payloadStart, p.payloadEnd), sentPayload)).toBe(true);
+      });
+    },
+  );
 
   test("without offload the checksum fields leave as the VM wrote them (the checker sees it)", async () => {
     const frame = buildFrame({
@@ -304,7 +317,12 @@ describe("send backlog and port removal", () => {
       expect(w.port.queue).toBe(-1);
       const wire = tapWire(bed);
       const frames = Array.from({ length: count }, (_, id) => vmFrame(PEER_MAC, vmMac(0), id));
-      expect(bed.vswitch.send(a.port, frames.map((bytes) => ({ bytes })))).toBe(count);
+      expect(
+        bed.vswitch.send(
+          a.port,
+          frames.map((bytes) => ({ bytes })),
+        ),
+      ).toBe(count);
       await bed.advance(waitUs * TICKS_PER_US);
 
       const waiting = a.port.pendingSends;
@@ -329,4 +347,36 @@ describe("send backlog and port removal", () => {
       expect(bed.adapter.activeQueues()).toEqual([0]);
     },
   );
+});
+
+describe("sends keep their order when a VM is given a queue", () => {
+  // Regression (src/switch/send-path.ts): a VM that got a queue while sends of its were
+  // still in the default queue's ring sent the next ones on its own queue at once, and the
+  // device, serving rings in turn, put them on the wire first (28 of 600 out of order).
+  test("a waiting VM's sends stay in order across the hand-over of a freed queue", async () => {
+    // A cheap switch outpaces the wire, so that sends pile up in the driver's ring.
+    const bed = await smallBed("static", {
+      vmq: { maxQueues: 1 },
+      switchCosts: { lookupCycles: 100 },
+    });
+    const a = await addVm(bed, "a", vmMac(0));
+    const w = await addVm(bed, "w", vmMac(1));
+    const wire = tapWire(bed);
+    const frames = Array.from({ length: 600 }, (_, id) => vmFrame(PEER_MAC, vmMac(1), id, 1200));
+    expect(
+      bed.vswitch.send(
+        w.port,
+        frames.map((bytes) => ({ bytes })),
+      ),
+    ).toBe(600);
+    await bed.advance(150 * TICKS_PER_US);
+    await removeVm(bed, a);
+    // w holds the queue now, with sends still waiting on the default queue's ring.
+    expect(w.port.queue).toBeGreaterThan(0);
+    expect(bed.adapter.queueInfo(0)!.txPendingSends).toBeGreaterThan(0);
+    expect(w.port.pendingSends).toBeGreaterThan(0);
+    await bed.advance(5 * TICKS_PER_MS);
+    expect(wire.map((f) => frameId(f, f.length))).toEqual(frames.map((_, id) => id));
+    expect(w.port.counters.sendsCompleted).toBe(600);
+  });
 });

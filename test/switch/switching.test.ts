@@ -9,8 +9,8 @@ import {
   BROADCAST,
   buildFrame,
   frameId,
-  MULTICAST,
   type Mac,
+  MULTICAST,
   sameBytes,
   taggedPayload,
 } from "./rig-frames.js";
@@ -160,7 +160,10 @@ describe("switching frames from the wire", () => {
       for (const [i, tap] of taps.entries()) {
         const got = tap.frames();
         const ids = got.map((f) => frameId(f.bytes, f.bytes.length));
-        expect([...ids].sort((a, b) => a - b), `vm${i}`).toEqual(want.receivers.get(i));
+        expect(
+          [...ids].sort((a, b) => a - b),
+          `vm${i}`,
+        ).toEqual(want.receivers.get(i));
         for (const f of got) {
           const id = frameId(f.bytes, f.bytes.length);
           expect(sameBytes(f.bytes, sent[id]), `frame ${id}'s bytes`).toBe(true);
@@ -269,9 +272,7 @@ describe("batches", () => {
       const callers = ind.calls.map((c) => c.vm);
       expect(new Set(callers).size, "one call per VM per indication").toBe(callers.length);
       for (const [i] of vms.entries()) {
-        const mine = ind.frames
-          .filter((f) => f.group || frames[f.id]!.dst === i)
-          .map((f) => f.id);
+        const mine = ind.frames.filter((f) => f.group || frames[f.id]!.dst === i).map((f) => f.id);
         const call = ind.calls.find((c) => c.vm === i);
         expect(call?.ids ?? [], `vm${i}`).toEqual(mine);
       }
@@ -347,7 +348,11 @@ describe("what switching costs, and where", () => {
       expect(got).toEqual(want);
       // Every frame for a was steered to its queue, and only those.
       expect(ownFrames).toBe(frames.filter((f) => f.to === "own").length);
-      expect(log.every((ind) => ind.processor === (ind.queue === ownQueue ? ownProcessor : homeProcessor))).toBe(true);
+      expect(
+        log.every(
+          (ind) => ind.processor === (ind.queue === ownQueue ? ownProcessor : homeProcessor),
+        ),
+      ).toBe(true);
     },
   );
 });

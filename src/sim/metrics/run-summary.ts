@@ -21,7 +21,7 @@ export interface RunSummary {
   readonly droppedTotal: number;
   /** Frames not yet delivered or dropped when the run ended (0 after a full drain). */
   readonly inFlight: number;
-  /** Bytes delivered to VMs from the wire, in Gb/s over the run. */
+  /** Bytes the driver indicated from the wire (to any port, or dropped by the switch), in Gb/s. */
   readonly receiveGbps: number;
   readonly interruptsPerSecond: number;
   /** Busy share of each processor over the run. */
@@ -66,7 +66,8 @@ export function summarize(bed: Testbed, policy: string, durationTicks: Ticks): R
   for (let p = 0; p < processors; p++) interrupts += bed.host.interrupts(p);
   const all = bed.vms.map((vm) => vm.received);
   const latency = mergedPercentiles(bed);
-  const bytesFromWire = bed.vms.reduce((s, vm) => s + vm.port.counters.bytesDelivered, 0);
+  // What the driver indicated from the wire (VM-to-VM traffic never crosses it).
+  const bytesFromWire = bed.vswitch.receivedByQueue().bytes.reduce((s, b) => s + b, 0);
   return {
     policy,
     durationTicks,
