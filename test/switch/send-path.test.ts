@@ -380,3 +380,11 @@ describe("sends keep their order when a VM is given a queue", () => {
     expect(w.port.counters.sendsCompleted).toBe(600);
   });
 });
+
+describe("send options", () => {
+  test("a send budget below 1 or a negative backlog limit is refused when the switch is built", async () => {
+    // A budget of 0 would reschedule a port's send routine forever without taking a send.
+    await expect(smallBed("none", { sendBudget: 0 })).rejects.toThrow(/sendBudget/);
+    await expect(smallBed("none", { sendBacklogLimit: -1 })).rejects.toThrow(/sendBacklogLimit/);
+  });
+});
