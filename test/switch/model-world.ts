@@ -17,12 +17,11 @@ import { settleOn, smallBed, vmMac } from "./rig-bed.js";
  */
 
 /**
- * Known bug (src/switch/vmq/vmq-manager.ts, `detach`): removing a VM while its queue is
- * being moved gets `queue-busy` from free-queue, and the queue is never freed (see the
- * regression test in switch-model.test.ts). Until it is fixed the world lets pending moves
- * finish before it removes a VM; set this to false to hunt with removals at any moment.
+ * Removing a VM while its queue is being moved once leaked the queue (fixed in
+ * vmq-manager.ts `detach`; regression test in switch-model.test.ts). Set this to true to
+ * let pending moves finish before a removal (the world's behaviour while the bug stood).
  */
-const WAIT_FOR_MOVES_BEFORE_REMOVAL = true;
+const WAIT_FOR_MOVES_BEFORE_REMOVAL = false;
 
 /** What a run is built with. */
 export interface WorldConfig {

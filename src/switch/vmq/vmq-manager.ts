@@ -61,6 +61,8 @@ export class VmqManager {
   private readonly scheduler: Scheduler;
   private readonly options: ResolvedVmqOptions;
   private readonly receive: ReceivePath;
+  /** Moves the driver has not answered yet, by queue (settled when it answers). */
+  private readonly movesInFlight = new Map<number, Promise<void>>();
   private readonly waiting: Port[] = [];
   private state: DynamicVmqState = initialDynamicVmqState();
   private allocations = 0;
@@ -146,6 +148,10 @@ export class VmqManager {
     port.queue = -1;
     this.receive.queueOwner[queue] = undefined;
     this.state = removeQueue(this.state, queue);
+    // The driver refuses to free a queue in the middle of a move (queue-busy): let the
+    // move finish first, or the queue and its filter would stay allocated for good.
+    const moving = this.movesInFlight.get(queue);
+    if (moving !== undefined) await moving;
     const outcome = await this.adapter.request({ kind: "free-queue", queue });
     if (!outcome.ok) this.countFailure(outcome.error.kind);
     this.queuesClaimed--;
@@ -299,11 +305,12 @@ export class VmqManager {
       completedAtTicks: null,
     };
     this.moves.push(record);
-    const outcome = await this.adapter.request({
-      kind: "set-queue-processor",
-      queue,
-      processor: to,
+    const request = this.adapter.request({ kind: "set-queue-processor", queue, processor: to });
+    const settled = request.then(() => {
+      if (this.movesInFlight.get(queue) === settled) this.movesInFlight.delete(queue);
     });
+    this.movesInFlight.set(queue, settled);
+    const outcome = await request;
     if (outcome.ok) {
       record.completedAtTicks = outcome.value.completedAtTicks;
       return;
