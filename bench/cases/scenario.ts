@@ -1,9 +1,5 @@
 import { TICKS_PER_SECOND } from "../../src/kernel/ticks.js";
-import {
-  BUILTIN_SCENARIOS_DIR,
-  loadScenario,
-  runScenario,
-} from "../../src/sim/scenario/index.js";
+import { BUILTIN_SCENARIOS_DIR, loadScenario, runScenario } from "../../src/sim/scenario/index.js";
 import type { VmqPolicyName } from "../../src/switch/vmq/vmq-policy.js";
 import type { BenchResult } from "../measure.js";
 

@@ -83,6 +83,8 @@ export class Testbed {
   /** What the peer received from the NIC. */
   readonly wireReceived = new FlowChecker();
   readonly vms: Vm[] = [];
+  /** Frames from the wire delivered to VMs, by the processor whose DPC indicated them. */
+  readonly framesByProcessor: number[];
   /** Latency of frames delivered to VMs, by the hardware queue they arrived in (-1: VM to VM). */
   readonly queueLatency = new Map<number, LatencyHistogram>();
   readonly flows: GeneratedFlow[] = [];
@@ -90,6 +92,7 @@ export class Testbed {
 
   private constructor(config: TestbedConfig) {
     this.config = config;
+    this.framesByProcessor = new Array<number>(config.host.processors).fill(0);
     this.nic = new Nic(this.scheduler, this.memory, config.nic ?? {});
     this.host = new Host(this.scheduler, this.memory, {
       processors: config.host.processors,
@@ -158,6 +161,7 @@ export class Testbed {
       receiver: (_port, frames, at) => {
         for (const f of frames) {
           const latency = received.check(f.bytes, f.length, at);
+          if (f.queue >= 0) this.countOnProcessor();
           if (latency >= 0) this.latencyOf(f.queue).record(latency);
         }
       },
@@ -165,6 +169,11 @@ export class Testbed {
     const vm = { name, port, received };
     this.vms.push(vm);
     return vm;
+  }
+
+  private countOnProcessor(): void {
+    const p = this.host.currentProcessor();
+    if (p !== undefined) this.framesByProcessor[p] = (this.framesByProcessor[p] ?? 0) + 1;
   }
 
   private latencyOf(queue: number): LatencyHistogram {

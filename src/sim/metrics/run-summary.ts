@@ -31,6 +31,17 @@ export interface RunSummary {
   readonly latencyNs: { readonly p50: number | null; readonly p99: number | null };
   readonly queueMoves: number;
   readonly framesPerInterrupt: number;
+  /**
+   * Per queue vector (one per processor serving queues): the MSI-X messages it sent and
+   * the frames from the wire its processor's DPCs delivered to VMs, per interrupt.
+   */
+  readonly perVector: readonly {
+    readonly vector: number;
+    readonly processor: number;
+    readonly interrupts: number;
+    readonly frames: number;
+    readonly framesPerInterrupt: number;
+  }[];
   readonly outOfOrder: number;
   readonly duplicates: number;
   readonly perQueue: readonly {
@@ -84,6 +95,7 @@ export function summarize(bed: Testbed, policy: string, durationTicks: Ticks): R
     latencyNs: latency,
     queueMoves: bed.vswitch.vmq.moves.filter((m) => m.error === null && m.reason !== "home").length,
     framesPerInterrupt: interrupts > 0 ? sw.framesFromWire / interrupts : 0,
+    perVector: perVector(bed),
     outOfOrder:
       all.reduce((s, r) => s + r.counters.outOfOrder, 0) + bed.wireReceived.counters.outOfOrder,
     duplicates:
@@ -152,4 +164,19 @@ export function dropsByReason(bed: Testbed): Record<string, number> {
   }
   for (const [reason, n] of Object.entries(bed.vswitch.counters.drops)) add(reason, n);
   return dropped;
+}
+
+function perVector(bed: Testbed): RunSummary["perVector"] {
+  const stats = bed.adapter.statisticsNow();
+  if (stats === null) return [];
+  return stats.vectors.map(({ vector, processor, messages }) => {
+    const frames = bed.framesByProcessor[processor] ?? 0;
+    return {
+      vector,
+      processor,
+      interrupts: messages,
+      frames,
+      framesPerInterrupt: messages > 0 ? frames / messages : 0,
+    };
+  });
 }
