@@ -74,7 +74,8 @@ export interface ResolvedHostOptions {
   readonly windowCount: number;
 }
 
-const COST_NAMES: readonly (keyof CostModel)[] = [
+/** The cost model's entries, in the order the docs list them. */
+export const COST_NAMES: readonly (keyof CostModel)[] = [
   "interruptCycles",
   "isrCycles",
   "dpcCycles",

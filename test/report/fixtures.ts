@@ -66,7 +66,9 @@ export function syntheticSummary(
     outOfOrder: 0,
     duplicates: 0,
     perQueue: [{ queue: 0, frames: 990, p50Ns: 12_000, p99Ns: 48_000 }],
-    perVector: [{ vector: 0, processor: 0, interrupts: 250, frames: 990, framesPerInterrupt: 3.96 }],
+    perVector: [
+      { vector: 0, processor: 0, interrupts: 250, frames: 990, framesPerInterrupt: 3.96 },
+    ],
     moves: [],
     samples,
     ...overrides,

@@ -1,4 +1,4 @@
-import type { CostModel } from "../../host/host-services.js";
+import { COST_NAMES } from "../../host/host.js";
 import { MAX_PROCESSORS } from "../../host/interrupt-controller.js";
 import { DEFAULT_DEVICE_PARAMS, DEVICE_LIMITS } from "../../hw/device-params.js";
 import { MAX_MODERATION_US } from "../../switch/moderation/moderation-policy.js";
@@ -33,15 +33,6 @@ export const DEFAULT_NIC: ScenarioNic = Object.freeze({
   moderationUs: 10,
 });
 
-const COST_KEYS: readonly (keyof CostModel)[] = [
-  "interruptCycles",
-  "isrCycles",
-  "dpcCycles",
-  "rxFrameCycles",
-  "txFrameCycles",
-  "copyByteCycles",
-];
-
 /** A cost in CPU cycles. */
 export const cycles = number(0, 1e9, { unit: " cycles" });
 
@@ -71,7 +62,7 @@ export const hostSection: Decoder<ScenarioHost> = (value, path, issues) => {
   );
   const clockHz = o.optional("clockHz", integer(1_000_000, 1_000_000_000_000, " (Hz)"));
   const hyperThreading = o.optional("hyperThreading", boolean);
-  const costs = o.optional("costs", overrides(COST_KEYS));
+  const costs = o.optional("costs", overrides(COST_NAMES));
   if (!o.finish() || processors === undefined) return undefined;
   return {
     processors,
