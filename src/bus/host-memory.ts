@@ -11,6 +11,7 @@
 export const PAGE_BYTES = 4096;
 const FIRST_ADDRESS = 0x1_0000_0000;
 const ZERO_PAGE = new Uint8Array(PAGE_BYTES);
+/** Page cache slots: a power of two (a slot is a page number's low bits). */
 const CACHE_SLOTS = 256;
 
 /** One allocation: where it starts and how many bytes it maps (whole pages). */
@@ -81,9 +82,9 @@ export class HostMemory {
     let done = 0;
     while (done < length) {
       const at = address + done;
-      const inPage = at % PAGE_BYTES;
+      const inPage = pageOffset(at);
       const n = Math.min(length - done, PAGE_BYTES - inPage);
-      const page = this.pages.get(Math.floor(at / PAGE_BYTES)) ?? ZERO_PAGE;
+      const page = this.pages.get(pageOf(at)) ?? ZERO_PAGE;
       dst.set(page.subarray(inPage, inPage + n), dstOffset + done);
       done += n;
     }
@@ -92,10 +93,10 @@ export class HostMemory {
 
   /** Copies `src[srcOffset..srcOffset+length)` to `address`. False (nothing written) if unmapped. */
   write(address: number, src: Uint8Array, srcOffset: number, length: number): boolean {
-    const inPage = address % PAGE_BYTES;
+    const inPage = pageOffset(address);
     if (inPage + length <= PAGE_BYTES && length >= 0 && address >= 0) {
       // The common case, one page: no range walk, and small copies without a view object.
-      const page = this.pageForWrite(Math.floor(address / PAGE_BYTES));
+      const page = this.pageForWrite(pageOf(address));
       if (page === null) return false;
       copyBytes(src, srcOffset, page, inPage, length);
       return true;
@@ -104,9 +105,9 @@ export class HostMemory {
     let done = 0;
     while (done < length) {
       const at = address + done;
-      const inPage = at % PAGE_BYTES;
+      const inPage = pageOffset(at);
       const n = Math.min(length - done, PAGE_BYTES - inPage);
-      this.writablePage(Math.floor(at / PAGE_BYTES)).set(
+      this.writablePage(pageOf(at)).set(
         src.subarray(srcOffset + done, srcOffset + done + n),
         inPage,
       );
@@ -119,37 +120,44 @@ export class HostMemory {
   readU32(address: number): number {
     const page = this.readablePage(address);
     if (page === undefined) return -1;
-    return getU32(page, address % PAGE_BYTES);
+    return getU32(page, pageOffset(address));
   }
 
   /** Writes a little-endian 32-bit word (4-byte aligned). Returns false when unmapped. */
   writeU32(address: number, value: number): boolean {
-    if (address % 4 !== 0) return false;
-    const page = this.pageForWrite(Math.floor(address / PAGE_BYTES));
+    if (!aligned(address, 4)) return false;
+    const page = this.pageForWrite(pageOf(address));
     if (page === null) return false;
-    putU32(page, address % PAGE_BYTES, value);
+    putU32(page, pageOffset(address), value);
     return true;
   }
 
   /** Reads a little-endian 64-bit value (8-byte aligned, below 2^53). Returns -1 when unmapped. */
   readU64(address: number): number {
-    if (address % 8 !== 0) {
+    if (!aligned(address, 8)) {
       const low = this.readU32(address);
       const high = this.readU32(address + 4);
       return low < 0 || high < 0 ? -1 : high * 0x1_0000_0000 + low;
     }
     const page = this.readablePage(address);
     if (page === undefined) return -1;
-    const i = address % PAGE_BYTES;
+    const i = pageOffset(address);
     return getU32(page, i + 4) * 0x1_0000_0000 + getU32(page, i);
   }
 
   /** Writes a 64-bit value (below 2^53) as two little-endian halves. */
   writeU64(address: number, value: number): boolean {
-    return (
-      this.writeU32(address, value % 0x1_0000_0000) &&
-      this.writeU32(address + 4, Math.floor(value / 0x1_0000_0000))
-    );
+    const high = Math.floor(value / 0x1_0000_0000);
+    const low = value - high * 0x1_0000_0000;
+    if (!aligned(address, 8))
+      return this.writeU32(address, low) && this.writeU32(address + 4, high);
+    // Aligned: both halves are in one page.
+    const page = this.pageForWrite(pageOf(address));
+    if (page === null) return false;
+    const i = pageOffset(address);
+    putU32(page, i, low);
+    putU32(page, i + 4, high);
+    return true;
   }
 
   /**
@@ -157,10 +165,10 @@ export class HostMemory {
    * `address` is 16-byte aligned. Returns false when unmapped.
    */
   writeDescriptor(address: number, w0: number, w1: number, w2: number, w3: number): boolean {
-    if (address % 16 !== 0) return false;
-    const page = this.pageForWrite(Math.floor(address / PAGE_BYTES));
+    if (!aligned(address, 16)) return false;
+    const page = this.pageForWrite(pageOf(address));
     if (page === null) return false;
-    const i = address % PAGE_BYTES;
+    const i = pageOffset(address);
     putU32(page, i, w0);
     putU32(page, i + 4, w1);
     putU32(page, i + 8, w2);
@@ -170,16 +178,16 @@ export class HostMemory {
 
   /** The page to write, materialised if untouched, or null when unmapped. */
   private pageForWrite(pageNumber: number): Uint8Array | null {
-    const slot = pageNumber % CACHE_SLOTS;
+    const slot = cacheSlot(pageNumber);
     if (this.cacheTags[slot] === pageNumber) return this.cachePages[slot]!;
     if (!this.pages.has(pageNumber)) return null;
     return this.writablePage(pageNumber);
   }
 
   private readablePage(address: number): Uint8Array | undefined {
-    if (!(address >= 0) || address % 4 !== 0) return undefined;
-    const pageNumber = Math.floor(address / PAGE_BYTES);
-    const slot = pageNumber % CACHE_SLOTS;
+    if (!aligned(address, 4)) return undefined;
+    const pageNumber = pageOf(address);
+    const slot = cacheSlot(pageNumber);
     if (this.cacheTags[slot] === pageNumber) return this.cachePages[slot]!;
     const page = this.pages.get(pageNumber);
     if (page === undefined) return undefined;
@@ -190,7 +198,7 @@ export class HostMemory {
   }
 
   private writablePage(pageNumber: number): Uint8Array {
-    const slot = pageNumber % CACHE_SLOTS;
+    const slot = cacheSlot(pageNumber);
     if (this.cacheTags[slot] === pageNumber) return this.cachePages[slot]!;
     let page = this.pages.get(pageNumber) ?? null;
     if (page === null) {
@@ -216,6 +224,35 @@ export function copyBytes(
   } else {
     dst.set(src.subarray(srcOffset, srcOffset + length), dstOffset);
   }
+}
+
+/*
+ * Addresses lie above 2^32, outside the small-integer range, so `address % n` would be a
+ * floating-point remainder (a C library call in optimised code, the single largest cost of
+ * a descriptor access when measured). The helpers below use a division, a floor and a
+ * multiply-subtract instead, all exact for integers below 2^53.
+ */
+
+/** The number of the page holding `address`. */
+function pageOf(address: number): number {
+  return Math.floor(address / PAGE_BYTES);
+}
+
+/** Where `address` falls in its page (`address % PAGE_BYTES` for a non-negative address). */
+function pageOffset(address: number): number {
+  return address - Math.floor(address / PAGE_BYTES) * PAGE_BYTES;
+}
+
+/** True when `address` is a non-negative integer multiple of `alignment` (a power of two, at most a page). */
+function aligned(address: number, alignment: number): boolean {
+  const offset = pageOffset(address);
+  // `offset | 0` differs from `offset` when the address is fractional, NaN or infinite.
+  return address >= 0 && (offset | 0) === offset && (offset & (alignment - 1)) === 0;
+}
+
+/** The page cache slot of a page number: its low bits (exact for every integer below 2^53). */
+function cacheSlot(pageNumber: number): number {
+  return pageNumber & (CACHE_SLOTS - 1);
 }
 
 function getU32(page: Uint8Array, i: number): number {
