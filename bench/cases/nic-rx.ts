@@ -4,7 +4,7 @@ import { Nic } from "../../src/hw/nic.js";
 import { Scheduler } from "../../src/kernel/scheduler.js";
 import { TICKS_PER_SECOND, TICKS_PER_US } from "../../src/kernel/ticks.js";
 import { type BenchResult, timed } from "../measure.js";
-import { lineRateFeed, udpFrame } from "../traffic.js";
+import { startLineRateFeed, udpFrame } from "../traffic.js";
 
 const RING = 1024;
 const POLL_TICKS = 20 * TICKS_PER_US;
@@ -40,7 +40,6 @@ export function benchNicRx(frameBytes: number, queues: number, simulatedUs: numb
   }
   if (queues > 1) enableRss(nic, queues);
   const frame = udpFrame(frameBytes);
-  const feed = lineRateFeed(scheduler, nic, frame);
   const poll = scheduler.timer("bench.poll", () => {
     for (let q = 0; q < queues; q++) {
       const ring = rings[q]!;
@@ -55,7 +54,7 @@ export function benchNicRx(frameBytes: number, queues: number, simulatedUs: numb
     }
     poll.scheduleIn(POLL_TICKS);
   });
-  feed.scheduleIn(0);
+  startLineRateFeed(nic, frame);
   poll.scheduleIn(POLL_TICKS);
   const simulatedTicks = simulatedUs * TICKS_PER_US;
   const { seconds } = timed(() => scheduler.runUntil(simulatedTicks));
