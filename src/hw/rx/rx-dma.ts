@@ -247,7 +247,7 @@ export class RxDma {
       const at = pbuf.contiguousOffset(slot, i * bufferBytes, chunk);
       const ok =
         at >= 0
-          ? this.dma.write(buffer, pbuf.store, at, chunk)
+          ? this.dma.write(buffer, pbuf.bytesOf(slot), at, chunk)
           : this.dma.write(buffer, pbuf.view(slot, i * bufferBytes, chunk, this.scratch), 0, chunk);
       if (!ok) return this.fault(q, buffer);
     }
