@@ -86,7 +86,13 @@ describe("a wire lane's pull source", () => {
     const { lane: l, arrivals } = lane(scheduler);
     let ready = false;
     const frame = new Uint8Array(60);
-    l.setSource({ pull: () => (ready ? ((ready = false), frame) : null) });
+    l.setSource({
+      pull() {
+        if (!ready) return null;
+        ready = false;
+        return frame;
+      },
+    });
     scheduler.runUntil(1_000_000);
     expect(arrivals).toEqual([]);
     ready = true;
