@@ -44,12 +44,14 @@ export function benchNicRx(frameBytes: number, queues: number, simulatedUs: numb
     for (let q = 0; q < queues; q++) {
       const ring = rings[q]!;
       const head = nic.regs.peek32(map.offsetOf("RDH", q));
-      while (next[q] !== head) {
-        // The write-back overwrote the buffer address: post the buffer again.
-        memory.writeU64(ring + next[q]! * 16, bufferAreas[q]! + next[q]! * 2048);
-        memory.writeU64(ring + next[q]! * 16 + 8, 0);
-        next[q] = (next[q]! + 1) % RING;
+      for (let i = next[q]!; i !== head; i = (i + 1) % RING) {
+        // The write-back overwrote the buffer address: post the buffer again (read format:
+        // buffer address, then a header address of 0).
+        const buffer = bufferAreas[q]! + i * 2048;
+        const high = Math.floor(buffer / 2 ** 32);
+        memory.writeDescriptor(ring + i * 16, buffer - high * 2 ** 32, high, 0, 0);
       }
+      next[q] = head;
       nic.mmio.write32(map.offsetOf("RDT", q), (head + RING - 1) % RING);
     }
     poll.scheduleIn(POLL_TICKS);
