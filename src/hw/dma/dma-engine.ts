@@ -2,6 +2,7 @@ import type { HostMemory } from "../../bus/host-memory.js";
 import type { Ticks } from "../../kernel/ticks.js";
 import { DOUBLE_FIELD_SEED, TICKS_PER_SECOND } from "../../kernel/ticks.js";
 import type { DeviceParams } from "../device-params.js";
+import { ringAdd } from "../rings/ring-index.js";
 
 /** PCIe maximum payload per transaction and the overhead each one carries (ours: typical values). */
 const MAX_PAYLOAD_BYTES = 256;
@@ -52,7 +53,7 @@ export class DmaEngine {
     this.readBusyUntil = start + Math.ceil(wireBytes(bytes) * this.ticksPerByte);
     const done = this.readBusyUntil + this.readLatencyTicks;
     this.outstanding[slot] = done;
-    this.outstandingHead = (slot + 1) % this.outstanding.length;
+    this.outstandingHead = ringAdd(slot, 1, this.outstanding.length);
     this.quietAtTicks = Math.max(this.quietAtTicks, done);
     return done;
   }

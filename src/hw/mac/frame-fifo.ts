@@ -1,5 +1,6 @@
 import { copyBytes } from "../../bus/host-memory.js";
 import type { Ticks } from "../../kernel/ticks.js";
+import { ringAdd } from "../rings/ring-index.js";
 
 /**
  * A FIFO of frames in a fixed byte store: the NIC's packet buffers, and the frames a
@@ -100,8 +101,8 @@ export class FrameFifo {
   private reserve(length: number, arrivalTicks: Ticks): number {
     this.settle();
     if (!this.fits(length)) return -1;
-    const slot = (this.headSlot + this.frames) % this.maxFrames;
-    const at = (this.firstByte + this.bytesUsed) % this.capacityBytes;
+    const slot = ringAdd(this.headSlot, this.frames, this.maxFrames);
+    const at = ringAdd(this.firstByte, this.bytesUsed, this.capacityBytes);
     this.start[slot] = at;
     this.length[slot] = length;
     this.arrivalTicks[slot] = arrivalTicks;
@@ -176,9 +177,9 @@ export class FrameFifo {
     if (this.frames === 0) return;
     if (this.headSlot === this.borrowedSlot) this.borrowedSlot = -1;
     const len = this.length[this.headSlot]!;
-    this.firstByte = (this.firstByte + len) % this.capacityBytes;
+    this.firstByte = ringAdd(this.firstByte, len, this.capacityBytes);
     this.bytesUsed -= len;
-    this.headSlot = (this.headSlot + 1) % this.maxFrames;
+    this.headSlot = ringAdd(this.headSlot, 1, this.maxFrames);
     this.frames--;
     if (this.frames === 0) this.firstByte = 0;
   }

@@ -10,6 +10,7 @@ import type { FrameFifo } from "../mac/frame-fifo.js";
 import type { RegisterFile } from "../regs/register-file.js";
 import { acquireDescriptors } from "../rings/descriptor-fetch.js";
 import type { QueueRingState } from "../rings/queue-ring-state.js";
+import { ringAdd } from "../rings/ring-index.js";
 
 /** Frames whose data is on its way to host memory at once (posted writes in flight). */
 const MAX_INFLIGHT = 64;
@@ -165,7 +166,7 @@ export class RxDma {
     const size = state.ringSize[q]!;
     const base = state.ringBase[q]!;
     for (let i = 0; i < pending; i++) {
-      const at = base + ((state.head[q]! + i) % size) * DESCRIPTOR_BYTES + 8;
+      const at = base + ringAdd(state.head[q]!, i, size) * DESCRIPTOR_BYTES + 8;
       memory.writeU32(at, (memory.readU32(at) | DD) >>> 0);
     }
     this.advanceHead(q, pending);
@@ -226,7 +227,7 @@ export class RxDma {
     const start = Math.max(now, readyAt);
     const done = this.dma.writeDoneTicks(start, length + descs * DESCRIPTOR_BYTES);
     this.recordInflight(q, descs, length, done, slot);
-    state.next[q] = (state.next[q]! + descs) % size;
+    state.next[q] = ringAdd(state.next[q]!, descs, size);
     state.inflight[q]! += descs;
     pbuf.pop();
     return "issued";
@@ -239,7 +240,7 @@ export class RxDma {
     const size = state.ringSize[q]!;
     const bufferBytes = state.bufferBytes[q]!;
     for (let i = 0; i < descs; i++) {
-      const descAddress = state.ringBase[q]! + ((state.next[q]! + i) % size) * DESCRIPTOR_BYTES;
+      const descAddress = state.ringBase[q]! + ringAdd(state.next[q]!, i, size) * DESCRIPTOR_BYTES;
       const buffer = memory.readU64(descAddress);
       if (buffer < 0) return this.fault(q, descAddress);
       const chunk = Math.min(bufferBytes, length - i * bufferBytes);
@@ -332,7 +333,7 @@ export class RxDma {
     const status = this.fWord2[i]!;
     for (let d = 0; d < descs; d++) {
       const last = d === descs - 1;
-      const at = state.ringBase[q]! + ((this.fFirst[i]! + d) % size) * DESCRIPTOR_BYTES;
+      const at = state.ringBase[q]! + ringAdd(this.fFirst[i]!, d, size) * DESCRIPTOR_BYTES;
       const chunk = last ? length - d * bufferBytes : bufferBytes;
       let word2 = last ? status | EOP : status & ~LAST_ONLY;
       if (withDone) word2 |= DD;
@@ -343,7 +344,7 @@ export class RxDma {
 
   private advanceHead(q: number, descs: number): void {
     const state = this.state;
-    state.head[q] = (state.head[q]! + descs) % state.ringSize[q]!;
+    state.head[q] = ringAdd(state.head[q]!, descs, state.ringSize[q]!);
     state.wbPending[q] = 0;
     this.regs.hwWrite(this.rdhWord0 + q * this.queueStrideWords, state.head[q]!);
   }
