@@ -138,23 +138,27 @@ export class RxDma {
         this.packetBuffer.count > 0 &&
         this.inflightCount < MAX_INFLIGHT &&
         this.dma.writeFreeAtTicks <= edge &&
-        this.headIssuableQuietly()
-      ) {
-        this.issueHead(edge);
-      }
+        this.issueHeadQuietly(edge)
+      );
     }
     this.scheduleNext(edge, false);
   }
 
-  /** True when the head frame would be issued (not dropped, not stalled, no counter touched). */
-  private headIssuableQuietly(): boolean {
+  /**
+   * Issues the head frame at `now` if that has no visible effect but the DMA (no drop, no
+   * stall, no counter touched); false (nothing done) otherwise.
+   */
+  private issueHeadQuietly(now: number): boolean {
     const pbuf = this.packetBuffer;
     const state = this.state;
     const slot = pbuf.head();
     const q = pbuf.queue[slot]!;
-    if (state.enabled[q] === 0 || state.stopping[q] === 1) return false;
-    const descs = Math.ceil(pbuf.lengthOf(slot) / state.bufferBytes[q]!);
-    return descs <= state.ringSize[q]! - 1 && state.available(q) >= descs && !this.stallCounted;
+    if (state.enabled[q] === 0 || state.stopping[q] === 1 || this.stallCounted) return false;
+    const length = pbuf.lengthOf(slot);
+    const descs = Math.ceil(length / state.bufferBytes[q]!);
+    if (descs > state.ringSize[q]! - 1 || state.available(q) < descs) return false;
+    this.issue(q, slot, length, descs, now);
+    return true;
   }
 
   /** Writes back queue `q`'s completed descriptors now. */
@@ -222,15 +226,25 @@ export class RxDma {
       return state.dropEnabled[q] === 1 ? this.dropHead(q) : "stalled";
     }
     this.stallCounted = false;
+    return this.issue(q, slot, length, descs, now) ? "issued" : "dropped";
+  }
+
+  /**
+   * Gives the head frame (in `slot`, for queue `q`, which has `descs` descriptors ready for
+   * it) its descriptors, starts its DMA at `now` and records it in flight. False when a DMA
+   * fault dropped it.
+   */
+  private issue(q: number, slot: number, length: number, descs: number, now: number): boolean {
+    const state = this.state;
     const readyAt = acquireDescriptors(state, this.dma, q, descs, now);
-    if (!this.copyFrame(q, slot, length, descs)) return "dropped";
+    if (!this.copyFrame(q, slot, length, descs)) return false;
     const start = Math.max(now, readyAt);
     const done = this.dma.writeDoneTicks(start, length + descs * DESCRIPTOR_BYTES);
     this.recordInflight(q, descs, length, done, slot);
-    state.next[q] = ringAdd(state.next[q]!, descs, size);
+    state.next[q] = ringAdd(state.next[q]!, descs, state.ringSize[q]!);
     state.inflight[q]! += descs;
-    pbuf.pop();
-    return "issued";
+    this.packetBuffer.pop();
+    return true;
   }
 
   /** Copies the frame into its buffers. False after a DMA fault (the frame is dropped). */
