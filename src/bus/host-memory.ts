@@ -101,6 +101,15 @@ export class HostMemory {
 
   /** Copies `length` bytes at `address` into `dst[dstOffset..]`. False (nothing copied) if unmapped. */
   read(address: number, dst: Uint8Array, dstOffset: number, length: number): boolean {
+    const inPage = pageOffset(address);
+    const wholeBytes = (inPage | 0) === inPage && (length | 0) === length;
+    if (inPage + length <= PAGE_BYTES && length >= 0 && address >= 0 && wholeBytes) {
+      // The common case, one page: no range walk.
+      const page = this.pageForRead(pageOf(address));
+      if (page === undefined) return false;
+      dst.set(page.subarray(inPage, inPage + length), dstOffset);
+      return true;
+    }
     if (!this.isMapped(address, length)) return false;
     let done = 0;
     while (done < length) {
@@ -205,6 +214,17 @@ export class HostMemory {
     if (this.cacheTags[slot] === pageNumber) return this.cachePages[slot]!;
     if (!this.pages.has(pageNumber)) return null;
     return this.cachePages[this.cacheWritable(pageNumber)]!;
+  }
+
+  /** The page to read (zeros for a mapped page never written), or undefined when unmapped. */
+  private pageForRead(pageNumber: number): Uint8Array | undefined {
+    const slot = cacheSlot(pageNumber);
+    if (this.cacheTags[slot] === pageNumber) return this.cachePages[slot]!;
+    const page = this.pages.get(pageNumber);
+    if (page === undefined) return undefined;
+    if (page === null) return ZERO_PAGE;
+    this.cachePage(pageNumber, page);
+    return page.bytes;
   }
 
   /** `pageForWrite` as a view for whole-word stores. */
