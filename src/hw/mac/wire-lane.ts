@@ -51,7 +51,10 @@ export class WireLane {
   private readonly scratch: Uint8Array;
   private readonly scheduler: Scheduler;
   private readonly gapTicks: Ticks;
-  /** When the frame now on the line ends (the line is free from then). Seeded as a double: see DOUBLE_FIELD_SEED. */
+  /**
+   * When the frame now on the line ends (the line is free from then). Seeded as a double:
+   * see DOUBLE_FIELD_SEED.
+   */
   lineFreeAtTicks: Ticks = DOUBLE_FIELD_SEED;
   /** Frames that have left the lane. */
   framesSent = 0;
