@@ -1,27 +1,22 @@
 import type { Nic } from "../src/hw/nic.js";
-import type { Scheduler } from "../src/kernel/scheduler.js";
-import { TICKS_PER_US } from "../src/kernel/ticks.js";
-import type { Timer } from "../src/kernel/timer.js";
 
 /**
- * A back-to-back stream at line rate: every 2 us of simulated time the peer's queue is
- * topped up to 256 frames, each `frame` with a new UDP source port (a new flow for RSS
- * to spread). Returns the timer; schedule it to start.
+ * A back-to-back stream at line rate: the peer sends `frame` over and over, each copy
+ * with a new UDP source port (a new flow for RSS to spread). The frame is made as the
+ * wire can take it (a pull source), so nothing is queued or copied ahead of the wire.
  */
-export function lineRateFeed(scheduler: Scheduler, nic: Nic, frame: Uint8Array): Timer {
+export function startLineRateFeed(nic: Nic, frame: Uint8Array): void {
   let sent = 0;
-  const feed = scheduler.timer("bench.feed", () => {
-    while (nic.wire.framesOnWire < 256) {
+  nic.wire.setPeerSource({
+    pull() {
+      // The wire is done with the previous frame: the same bytes can carry the next.
       frame[34] = (sent >>> 8) & 0xff;
       frame[35] = sent & 0xff;
-      nic.wire.inject(frame, 0, frame.length);
       sent++;
-    }
-    feed.scheduleIn(2 * TICKS_PER_US);
+      return frame;
+    },
   });
-  return feed;
 }
-
 /** An Ethernet/IPv4/UDP frame of `bytes` (without FCS), IPv4 checksum filled, UDP checksum 0. */
 export function udpFrame(bytes: number): Uint8Array {
   const f = new Uint8Array(bytes);

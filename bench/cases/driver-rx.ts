@@ -11,7 +11,7 @@ import {
   type Ticks,
 } from "../../src/kernel/ticks.js";
 import { type BenchResult, timed } from "../measure.js";
-import { lineRateFeed, udpFrame } from "../traffic.js";
+import { startLineRateFeed, udpFrame } from "../traffic.js";
 
 /** Processors of the host: one per RSS queue at most, so 8 covers both cases. */
 const PROCESSORS = 8;
@@ -62,15 +62,13 @@ export async function benchDriverRx(
   }
 
   const frame = udpFrame(frameBytes);
-  const feed = lineRateFeed(scheduler, nic, frame);
-
   const start = scheduler.nowTicks;
   const busyBefore = busyTicks(host);
   const droppedBefore = dropped(nic, queues);
-  feed.scheduleIn(0);
+  startLineRateFeed(nic, frame);
   const simulatedTicks = simulatedUs * TICKS_PER_US;
   const { seconds } = timed(() => scheduler.runUntil(start + simulatedTicks));
-  feed.cancel();
+  nic.wire.setPeerSource(null);
 
   const busy = busyTicks(host).map((ticks, p) => (ticks - busyBefore[p]!) / simulatedTicks);
   const busiest = busy.reduce((best, u, p) => (u > busy[best]! ? p : best), 0);

@@ -1,5 +1,5 @@
 import type { ClockDomain } from "./clock-domain.js";
-import type { Ticks } from "./ticks.js";
+import { DOUBLE_FIELD_SEED, type Ticks } from "./ticks.js";
 import { Timer, type TimerAction, type TimerQueue } from "./timer.js";
 import { TimerHeap } from "./timer-heap.js";
 
@@ -16,8 +16,8 @@ export type FireListener = (atTicks: Ticks, timer: Timer) => void;
  * forward; scheduling into the past is a bug in the model and throws.
  */
 export class Scheduler implements TimerQueue {
-  /** The current simulated time. */
-  nowTicks: Ticks = 0;
+  /** The current simulated time (seeded as a double: see DOUBLE_FIELD_SEED). */
+  nowTicks: Ticks = DOUBLE_FIELD_SEED;
   /** How many timers have fired since construction. */
   firedCount = 0;
   private readonly heap = new TimerHeap();
@@ -27,6 +27,10 @@ export class Scheduler implements TimerQueue {
   stopped = false;
   /** Replaced, never mutated, so a listener may remove itself while being called. */
   private listeners: readonly FireListener[] = [];
+
+  constructor() {
+    this.nowTicks = 0;
+  }
 
   /** Creates a reusable timer. Creating one schedules nothing. */
   timer(name: string, action: TimerAction): Timer {

@@ -1,4 +1,4 @@
-import type { Ticks } from "./ticks.js";
+import { DOUBLE_FIELD_SEED, type Ticks } from "./ticks.js";
 
 /** What a timer does when it fires. Receives the tick it fired at. */
 export type TimerAction = (nowTicks: Ticks) => void;
@@ -21,8 +21,8 @@ export interface TimerQueue {
 export class Timer {
   readonly name: string;
   readonly action: TimerAction;
-  /** When it fires; meaningful only while pending. */
-  atTicks: Ticks = -1;
+  /** When it fires; meaningful only while pending (seeded as a double: see DOUBLE_FIELD_SEED). */
+  atTicks: Ticks = DOUBLE_FIELD_SEED;
   /** Order among timers at the same tick: the order they were (re)scheduled in. */
   seq = 0;
   /** Position in the scheduler's heap, or -1 when not pending. Owned by the heap. */
@@ -33,6 +33,7 @@ export class Timer {
     this.queue = queue;
     this.name = name;
     this.action = action;
+    this.atTicks = -1;
   }
 
   /** True while the timer waits to fire. */

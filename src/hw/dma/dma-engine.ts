@@ -1,7 +1,8 @@
 import type { HostMemory } from "../../bus/host-memory.js";
 import type { Ticks } from "../../kernel/ticks.js";
-import { TICKS_PER_SECOND } from "../../kernel/ticks.js";
+import { DOUBLE_FIELD_SEED, TICKS_PER_SECOND } from "../../kernel/ticks.js";
 import type { DeviceParams } from "../device-params.js";
+import { ringAdd } from "../rings/ring-index.js";
 
 /** PCIe maximum payload per transaction and the overhead each one carries (ours: typical values). */
 const MAX_PAYLOAD_BYTES = 256;
@@ -25,12 +26,13 @@ export class DmaEngine {
   private readonly writeLatencyTicks: Ticks;
   private readonly outstanding: Float64Array;
   private outstandingHead = 0;
-  private readBusyUntil: Ticks = 0;
-  private writeBusyUntil: Ticks = 0;
+  // Times and byte counts pass 2^31: seeded as doubles (see DOUBLE_FIELD_SEED), then reset.
+  private readBusyUntil: Ticks = DOUBLE_FIELD_SEED;
+  private writeBusyUntil: Ticks = DOUBLE_FIELD_SEED;
   /** The tick by which every transfer issued so far has completed. */
-  quietAtTicks: Ticks = 0;
-  bytesRead = 0;
-  bytesWritten = 0;
+  quietAtTicks: Ticks = DOUBLE_FIELD_SEED;
+  bytesRead = DOUBLE_FIELD_SEED;
+  bytesWritten = DOUBLE_FIELD_SEED;
 
   constructor(memory: HostMemory, params: DeviceParams) {
     this.memory = memory;
@@ -38,6 +40,9 @@ export class DmaEngine {
     this.readLatencyTicks = params.dmaReadLatencyTicks;
     this.writeLatencyTicks = params.dmaWriteLatencyTicks;
     this.outstanding = new Float64Array(params.dmaMaxOutstandingReads);
+    this.reset();
+    this.bytesRead = 0;
+    this.bytesWritten = 0;
   }
 
   /** When a read of `bytes` issued at `nowTicks` delivers its data. Reserves the bandwidth. */
@@ -48,7 +53,7 @@ export class DmaEngine {
     this.readBusyUntil = start + Math.ceil(wireBytes(bytes) * this.ticksPerByte);
     const done = this.readBusyUntil + this.readLatencyTicks;
     this.outstanding[slot] = done;
-    this.outstandingHead = (slot + 1) % this.outstanding.length;
+    this.outstandingHead = ringAdd(slot, 1, this.outstanding.length);
     this.quietAtTicks = Math.max(this.quietAtTicks, done);
     return done;
   }

@@ -1,5 +1,6 @@
 import { copyBytes } from "../../bus/host-memory.js";
 import type { Ticks } from "../../kernel/ticks.js";
+import { ringAdd } from "../rings/ring-index.js";
 
 /**
  * A FIFO of frames in a fixed byte store: the NIC's packet buffers, and the frames a
@@ -9,11 +10,16 @@ import type { Ticks } from "../../kernel/ticks.js";
  * Besides its bytes, each frame carries a queue number, its arrival tick, and
  * four 32-bit words for whatever the owner needs (the receive path keeps the descriptor
  * write-back words the classifier computed).
+ *
+ * The newest frame may be "borrowed" (`pushBorrowed`): its space is taken, but its bytes
+ * stay in the caller's array until `settle()` copies them in. The receive MAC uses this
+ * so that a frame the DMA engine takes at once is copied once (to host memory), not twice.
+ * Readers find a frame's bytes with `bytesOf` and `contiguousOffset` (or `view`) either way.
  */
 export class FrameFifo {
   readonly capacityBytes: number;
   readonly maxFrames: number;
-  /** The byte store; `contiguousOffset` says where a frame's bytes sit in it. */
+  /** The byte store; `contiguousOffset` says where a frame's bytes sit in it (unless borrowed). */
   readonly store: Uint8Array;
   private readonly start: Int32Array;
   private readonly length: Int32Array;
@@ -27,6 +33,10 @@ export class FrameFifo {
   private frames = 0;
   private firstByte = 0;
   private bytesUsed = 0;
+  /** The borrowed frame's slot (-1: none), and where its bytes are meanwhile. */
+  private borrowedSlot = -1;
+  private borrowedBytes: Uint8Array;
+  private borrowedOffset = 0;
 
   constructor(capacityBytes: number, maxFrames: number) {
     this.capacityBytes = capacityBytes;
@@ -40,6 +50,7 @@ export class FrameFifo {
     this.word1 = new Uint32Array(maxFrames);
     this.word2 = new Uint32Array(maxFrames);
     this.word3 = new Uint32Array(maxFrames);
+    this.borrowedBytes = this.store;
   }
 
   get count(): number {
@@ -60,12 +71,38 @@ export class FrameFifo {
    * caller fills the slot's queue and words.
    */
   push(src: Uint8Array, offset: number, length: number, arrivalTicks: Ticks): number {
+    const slot = this.reserve(length, arrivalTicks);
+    if (slot >= 0) this.copyIn(slot, src, offset);
+    return slot;
+  }
+
+  /**
+   * `push` without copying: the frame's bytes stay in `src[offset, offset + length)`, which
+   * must not change until `settle()` (or until the frame is popped, whichever is first).
+   */
+  pushBorrowed(src: Uint8Array, offset: number, length: number, arrivalTicks: Ticks): number {
+    const slot = this.reserve(length, arrivalTicks);
+    if (slot < 0) return -1;
+    this.borrowedSlot = slot;
+    this.borrowedBytes = src;
+    this.borrowedOffset = offset;
+    return slot;
+  }
+
+  /** Copies a borrowed frame still queued into the store; its source may change after. */
+  settle(): void {
+    const slot = this.borrowedSlot;
+    if (slot < 0) return;
+    this.borrowedSlot = -1;
+    this.copyIn(slot, this.borrowedBytes, this.borrowedOffset);
+  }
+
+  /** Takes a slot and the store space for a frame (bytes not copied); -1 when it does not fit. */
+  private reserve(length: number, arrivalTicks: Ticks): number {
+    this.settle();
     if (!this.fits(length)) return -1;
-    const slot = (this.headSlot + this.frames) % this.maxFrames;
-    const at = (this.firstByte + this.bytesUsed) % this.capacityBytes;
-    const firstPart = Math.min(length, this.capacityBytes - at);
-    copyBytes(src, offset, this.store, at, firstPart);
-    if (firstPart < length) copyBytes(src, offset + firstPart, this.store, 0, length - firstPart);
+    const slot = ringAdd(this.headSlot, this.frames, this.maxFrames);
+    const at = ringAdd(this.firstByte, this.bytesUsed, this.capacityBytes);
     this.start[slot] = at;
     this.length[slot] = length;
     this.arrivalTicks[slot] = arrivalTicks;
@@ -79,6 +116,15 @@ export class FrameFifo {
     return slot;
   }
 
+  /** Copies the frame of `slot` from `src[offset..]` into its reserved space (which may wrap). */
+  private copyIn(slot: number, src: Uint8Array, offset: number): void {
+    const at = this.start[slot]!;
+    const length = this.length[slot]!;
+    const firstPart = Math.min(length, this.capacityBytes - at);
+    copyBytes(src, offset, this.store, at, firstPart);
+    if (firstPart < length) copyBytes(src, offset + firstPart, this.store, 0, length - firstPart);
+  }
+
   /** The slot of the oldest frame, or -1 when empty. */
   head(): number {
     return this.frames === 0 ? -1 : this.headSlot;
@@ -88,11 +134,17 @@ export class FrameFifo {
     return this.length[slot]!;
   }
 
+  /** The array holding the bytes of the frame in `slot`: `store`, or a borrowed frame's source. */
+  bytesOf(slot: number): Uint8Array {
+    return slot === this.borrowedSlot ? this.borrowedBytes : this.store;
+  }
+
   /**
-   * Where bytes [from, from+len) of the frame in `slot` start in `store`, or -1 when they
-   * wrap around its end (use `view` then).
+   * Where bytes [from, from+len) of the frame in `slot` start in `bytesOf(slot)`, or -1 when
+   * they wrap around the store's end (use `view` then).
    */
   contiguousOffset(slot: number, from: number, len: number): number {
+    if (slot === this.borrowedSlot) return this.borrowedOffset + from;
     const at = this.start[slot]! + from;
     if (at + len <= this.capacityBytes) return at;
     if (at >= this.capacityBytes) return at - this.capacityBytes;
@@ -104,6 +156,10 @@ export class FrameFifo {
    * wraps the store's end, the bytes are copied into `scratch` and a view of it returned.
    */
   view(slot: number, from: number, len: number, scratch: Uint8Array): Uint8Array {
+    if (slot === this.borrowedSlot) {
+      const at = this.borrowedOffset + from;
+      return this.borrowedBytes.subarray(at, at + len);
+    }
     const at = this.start[slot]! + from;
     if (at + len <= this.capacityBytes) return this.store.subarray(at, at + len);
     const wrapped = at % this.capacityBytes;
@@ -119,16 +175,18 @@ export class FrameFifo {
   /** Removes the oldest frame. */
   pop(): void {
     if (this.frames === 0) return;
+    if (this.headSlot === this.borrowedSlot) this.borrowedSlot = -1;
     const len = this.length[this.headSlot]!;
-    this.firstByte = (this.firstByte + len) % this.capacityBytes;
+    this.firstByte = ringAdd(this.firstByte, len, this.capacityBytes);
     this.bytesUsed -= len;
-    this.headSlot = (this.headSlot + 1) % this.maxFrames;
+    this.headSlot = ringAdd(this.headSlot, 1, this.maxFrames);
     this.frames--;
     if (this.frames === 0) this.firstByte = 0;
   }
 
   /** Empties the FIFO. */
   clear(): void {
+    this.borrowedSlot = -1;
     this.headSlot = 0;
     this.frames = 0;
     this.firstByte = 0;

@@ -63,13 +63,16 @@ export class MacRx {
       this.regs.hwCount(rejectedBy, 1);
       return;
     }
-    const slot = this.packetBuffer.push(bytes, offset, length, atTicks);
+    // Borrowed: if the DMA engine takes the frame at once, it copies it straight from the
+    // wire's bytes; otherwise it is copied into the packet buffer below.
+    const slot = this.packetBuffer.pushBorrowed(bytes, offset, length, atTicks);
     if (slot < 0) {
       this.regs.hwCount(this.words.MPC, 1);
       return;
     }
     this.classifier(bytes, offset, length, this.packetBuffer, slot);
     this.onFrameStored();
+    this.packetBuffer.settle();
   }
 
   /** The counter word of the reason Ethernet rejects the frame, or -1 if it is acceptable. */

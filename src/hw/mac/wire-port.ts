@@ -1,6 +1,6 @@
 import type { Scheduler } from "../../kernel/scheduler.js";
 import type { Ticks } from "../../kernel/ticks.js";
-import { FLAG_BAD_FCS, WireLane } from "./wire-lane.js";
+import { FLAG_BAD_FCS, WireLane, type WireSource } from "./wire-lane.js";
 
 /** Frames the peer may have queued on the wire toward the NIC. */
 const PEER_QUEUE_BYTES = 4 * 1024 * 1024;
@@ -53,9 +53,17 @@ export class WirePort {
     return this.toNic.enqueue(frame, offset, length, badFcs ? FLAG_BAD_FCS : 0);
   }
 
-  /** Frames the peer has queued that have not fully arrived yet. */
+  /**
+   * The peer sends whatever `source` makes, back to back, whenever it has no injected
+   * frame queued (null: stop pulling).
+   */
+  setPeerSource(source: WireSource | null): void {
+    this.toNic.setSource(source);
+  }
+
+  /** Frames the peer has queued (or pulled from its source) that have not fully arrived yet. */
   get framesOnWire(): number {
-    return this.toNic.fifo.count;
+    return this.toNic.framesQueued;
   }
 
   /** Adds a receiver of the frames the NIC sends. */

@@ -1,4 +1,5 @@
 import type { Ticks } from "../../kernel/ticks.js";
+import { ringAdd } from "./ring-index.js";
 
 /** Descriptors the device caches per queue (fetched ahead of use); ours, a typical size. */
 export const DESCRIPTOR_CACHE = 32;
@@ -67,7 +68,7 @@ export class QueueRingState {
   /** Descriptors software has posted that no frame has used yet. */
   available(q: number): number {
     const size = this.ringSize[q]!;
-    return size === 0 ? 0 : (this.tail[q]! - this.next[q]! + size) % size;
+    return size === 0 ? 0 : ringAdd(this.tail[q]! - this.next[q]!, size, size);
   }
 
   /**

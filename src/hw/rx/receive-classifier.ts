@@ -7,11 +7,11 @@ import { L3Kind, L4Kind, ParsedFrame, ParseError } from "../parse/parsed-frame.j
 import { MRQC_HASH_FIELDS, RETA_ENTRIES, RSS_KEY_BYTES } from "../regs/map/rss.js";
 import type { RegisterFile } from "../regs/register-file.js";
 import {
-  computeRssHash,
   RssHashFlag,
-  RssHashResult,
   L3Kind as RssL3,
   L4Kind as RssL4,
+  rssHashInPlace,
+  selectRssType,
 } from "../rss/rss-input.js";
 import { ToeplitzTable } from "../rss/toeplitz.js";
 import { NO_FILTER, VmqFilterTable } from "./vmq-filter-table.js";
@@ -71,8 +71,6 @@ export class ReceiveClassifier {
   readonly filters: VmqFilterTable;
   private readonly parsed = new ParsedFrame();
   private readonly facts = new Facts();
-  private readonly rss = new RssHashResult();
-  private readonly rssInput = new Uint8Array(36);
   private readonly key = new Uint8Array(RSS_KEY_BYTES);
   private readonly toeplitz: ToeplitzTable;
   private readonly reta = new Uint8Array(RETA_ENTRIES);
@@ -143,15 +141,9 @@ export class ReceiveClassifier {
     let hash = 0;
     if (this.rssEnabled) {
       this.fillFacts(parsed);
-      rssType = computeRssHash(
-        this.toeplitz,
-        this.rssFlags,
-        bytes,
-        this.facts,
-        this.rssInput,
-        this.rss,
-      );
-      hash = this.rss.hash;
+      const facts = this.facts;
+      rssType = selectRssType(this.rssFlags, facts.l3Kind, facts.isFragment, facts.l4Kind);
+      hash = rssHashInPlace(this.toeplitz, rssType, bytes, facts);
     }
     let queue: number;
     if (filter !== NO_FILTER) queue = this.filters.queueOf(filter);

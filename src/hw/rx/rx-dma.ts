@@ -10,6 +10,7 @@ import type { FrameFifo } from "../mac/frame-fifo.js";
 import type { RegisterFile } from "../regs/register-file.js";
 import { acquireDescriptors } from "../rings/descriptor-fetch.js";
 import type { QueueRingState } from "../rings/queue-ring-state.js";
+import { ringAdd } from "../rings/ring-index.js";
 
 /** Frames whose data is on its way to host memory at once (posted writes in flight). */
 const MAX_INFLIGHT = 64;
@@ -137,23 +138,27 @@ export class RxDma {
         this.packetBuffer.count > 0 &&
         this.inflightCount < MAX_INFLIGHT &&
         this.dma.writeFreeAtTicks <= edge &&
-        this.headIssuableQuietly()
-      ) {
-        this.issueHead(edge);
-      }
+        this.issueHeadQuietly(edge)
+      );
     }
     this.scheduleNext(edge, false);
   }
 
-  /** True when the head frame would be issued (not dropped, not stalled, no counter touched). */
-  private headIssuableQuietly(): boolean {
+  /**
+   * Issues the head frame at `now` if that has no visible effect but the DMA (no drop, no
+   * stall, no counter touched); false (nothing done) otherwise.
+   */
+  private issueHeadQuietly(now: number): boolean {
     const pbuf = this.packetBuffer;
     const state = this.state;
     const slot = pbuf.head();
     const q = pbuf.queue[slot]!;
-    if (state.enabled[q] === 0 || state.stopping[q] === 1) return false;
-    const descs = Math.ceil(pbuf.lengthOf(slot) / state.bufferBytes[q]!);
-    return descs <= state.ringSize[q]! - 1 && state.available(q) >= descs && !this.stallCounted;
+    if (state.enabled[q] === 0 || state.stopping[q] === 1 || this.stallCounted) return false;
+    const length = pbuf.lengthOf(slot);
+    const descs = Math.ceil(length / state.bufferBytes[q]!);
+    if (descs > state.ringSize[q]! - 1 || state.available(q) < descs) return false;
+    this.issue(q, slot, length, descs, now);
+    return true;
   }
 
   /** Writes back queue `q`'s completed descriptors now. */
@@ -165,7 +170,7 @@ export class RxDma {
     const size = state.ringSize[q]!;
     const base = state.ringBase[q]!;
     for (let i = 0; i < pending; i++) {
-      const at = base + ((state.head[q]! + i) % size) * DESCRIPTOR_BYTES + 8;
+      const at = base + ringAdd(state.head[q]!, i, size) * DESCRIPTOR_BYTES + 8;
       memory.writeU32(at, (memory.readU32(at) | DD) >>> 0);
     }
     this.advanceHead(q, pending);
@@ -221,15 +226,25 @@ export class RxDma {
       return state.dropEnabled[q] === 1 ? this.dropHead(q) : "stalled";
     }
     this.stallCounted = false;
+    return this.issue(q, slot, length, descs, now) ? "issued" : "dropped";
+  }
+
+  /**
+   * Gives the head frame (in `slot`, for queue `q`, which has `descs` descriptors ready for
+   * it) its descriptors, starts its DMA at `now` and records it in flight. False when a DMA
+   * fault dropped it.
+   */
+  private issue(q: number, slot: number, length: number, descs: number, now: number): boolean {
+    const state = this.state;
     const readyAt = acquireDescriptors(state, this.dma, q, descs, now);
-    if (!this.copyFrame(q, slot, length, descs)) return "dropped";
+    if (!this.copyFrame(q, slot, length, descs)) return false;
     const start = Math.max(now, readyAt);
     const done = this.dma.writeDoneTicks(start, length + descs * DESCRIPTOR_BYTES);
     this.recordInflight(q, descs, length, done, slot);
-    state.next[q] = (state.next[q]! + descs) % size;
+    state.next[q] = ringAdd(state.next[q]!, descs, state.ringSize[q]!);
     state.inflight[q]! += descs;
-    pbuf.pop();
-    return "issued";
+    this.packetBuffer.pop();
+    return true;
   }
 
   /** Copies the frame into its buffers. False after a DMA fault (the frame is dropped). */
@@ -239,7 +254,7 @@ export class RxDma {
     const size = state.ringSize[q]!;
     const bufferBytes = state.bufferBytes[q]!;
     for (let i = 0; i < descs; i++) {
-      const descAddress = state.ringBase[q]! + ((state.next[q]! + i) % size) * DESCRIPTOR_BYTES;
+      const descAddress = state.ringBase[q]! + ringAdd(state.next[q]!, i, size) * DESCRIPTOR_BYTES;
       const buffer = memory.readU64(descAddress);
       if (buffer < 0) return this.fault(q, descAddress);
       const chunk = Math.min(bufferBytes, length - i * bufferBytes);
@@ -247,7 +262,7 @@ export class RxDma {
       const at = pbuf.contiguousOffset(slot, i * bufferBytes, chunk);
       const ok =
         at >= 0
-          ? this.dma.write(buffer, pbuf.store, at, chunk)
+          ? this.dma.write(buffer, pbuf.bytesOf(slot), at, chunk)
           : this.dma.write(buffer, pbuf.view(slot, i * bufferBytes, chunk, this.scratch), 0, chunk);
       if (!ok) return this.fault(q, buffer);
     }
@@ -332,7 +347,7 @@ export class RxDma {
     const status = this.fWord2[i]!;
     for (let d = 0; d < descs; d++) {
       const last = d === descs - 1;
-      const at = state.ringBase[q]! + ((this.fFirst[i]! + d) % size) * DESCRIPTOR_BYTES;
+      const at = state.ringBase[q]! + ringAdd(this.fFirst[i]!, d, size) * DESCRIPTOR_BYTES;
       const chunk = last ? length - d * bufferBytes : bufferBytes;
       let word2 = last ? status | EOP : status & ~LAST_ONLY;
       if (withDone) word2 |= DD;
@@ -343,7 +358,7 @@ export class RxDma {
 
   private advanceHead(q: number, descs: number): void {
     const state = this.state;
-    state.head[q] = (state.head[q]! + descs) % state.ringSize[q]!;
+    state.head[q] = ringAdd(state.head[q]!, descs, state.ringSize[q]!);
     state.wbPending[q] = 0;
     this.regs.hwWrite(this.rdhWord0 + q * this.queueStrideWords, state.head[q]!);
   }

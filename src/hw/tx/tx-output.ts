@@ -1,5 +1,5 @@
 import type { ClockDomain } from "../../kernel/clock-domain.js";
-import type { Ticks } from "../../kernel/ticks.js";
+import { DOUBLE_FIELD_SEED, type Ticks } from "../../kernel/ticks.js";
 import { FrameFifo } from "../mac/frame-fifo.js";
 import type { WireLane } from "../mac/wire-lane.js";
 import { MIN_FRAME_BYTES } from "../mac/wire-timing.js";
@@ -39,13 +39,15 @@ export class TxOutput {
   private readonly segment = new Uint8Array(MAX_STAGED_FRAME_BYTES);
   private readonly pumpScratch = new Uint8Array(MAX_STAGED_FRAME_BYTES);
   private readonly outcome: SendOutcome = { frames: 0, bytes: 0 };
-  private segmentReadyBase: Ticks = 0;
+  /** Seeded as a double (see DOUBLE_FIELD_SEED), then 0. */
+  private segmentReadyBase: Ticks = DOUBLE_FIELD_SEED;
   private readonly emitSegment: (bytes: Uint8Array, offset: number, length: number) => void;
 
   constructor(clock: ClockDomain, lane: WireLane, offload: TxOffload) {
     this.clock = clock;
     this.lane = lane;
     this.offload = offload;
+    this.segmentReadyBase = 0;
     this.emitSegment = (bytes, offset, segmentLength) => {
       // A short last segment is padded to the Ethernet minimum like any other frame (the
       // LSO engine emits into this.segment, which has the room).
