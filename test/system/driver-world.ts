@@ -198,6 +198,9 @@ export class DriverWorld {
     });
     this.host = new Host(this.scheduler, this.memory, { processors: config.processors });
     this.host.attach(this.nic);
+    // The driver reads (and so clears) a queue's drop counter when it starts the queue and
+    // when it frees it (its last totals): count what the counter held just before.
+    this.nic.regs.onRead("QPRDC", (q) => this.takeDropsBeforeRead(q));
     const pages = (bytes: number) => Math.ceil(bytes / 4096) * 4096;
     this.queueBytes =
       pages(config.rxRingSize * 16) +
@@ -1305,6 +1308,14 @@ export class DriverWorld {
       this.queueDrops[q]! += Math.max(0, gained);
       this.queueDropsPrev[q] = now;
     }
+  }
+
+  /** QPRDC(q) is about to be read and cleared by the driver: keep what it gained. */
+  private takeDropsBeforeRead(q: number): void {
+    const gained = this.peek("QPRDC", q) - (this.queueDropsPrev[q] ?? 0);
+    if (gained > 0) this.tally("queue drop (QPRDC)");
+    this.queueDrops[q]! += Math.max(0, gained);
+    this.queueDropsPrev[q] = 0;
   }
 
   /** Takes the counters' current values as the base (after the driver or a reset cleared them). */
