@@ -60,6 +60,7 @@ describe("a valid scenario", () => {
   it("lists and loads every built-in scenario", () => {
     expect(listBuiltinScenarios()).toEqual([
       "elephant-vm",
+      "heavy-to-light",
       "light-load",
       "light-to-heavy",
       "more-vms-than-queues",
