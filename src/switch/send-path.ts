@@ -51,6 +51,8 @@ export class SendPath {
   private readonly records: LocalFrameRecord[] = [];
   private recordsUsed = 0;
   private readonly wire: SendRequest[] = [];
+  /** Each port's send routine, as queued on its processor. */
+  private readonly routines = new WeakMap<Port, () => void>();
 
   constructor(parts: {
     host: HostServices;
@@ -117,7 +119,13 @@ export class SendPath {
   private schedule(port: Port): void {
     if (port.sendScheduled || !port.active) return;
     port.sendScheduled = true;
-    this.host.queueDpc(port.sendProcessor, () => this.run(port));
+    let routine = this.routines.get(port);
+    if (routine === undefined) {
+      // One routine per port, made once: scheduling a batch allocates nothing.
+      routine = () => this.run(port);
+      this.routines.set(port, routine);
+    }
+    this.host.queueDpc(port.sendProcessor, routine);
   }
 
   /** One run of `port`'s send routine, on its send processor. */
