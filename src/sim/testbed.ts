@@ -11,7 +11,7 @@ import { Scheduler } from "../kernel/scheduler.js";
 import { TICKS_PER_MS, type Ticks } from "../kernel/ticks.js";
 import type { ModerationPolicy } from "../switch/moderation/moderation-policy.js";
 import { resolveProcessorSet } from "../switch/policy/processor-set.js";
-import type { Port } from "../switch/ports/port.js";
+import type { Port, PortKind } from "../switch/ports/port.js";
 import type { SwitchCostModel } from "../switch/switch-costs.js";
 import type { VmqOptions } from "../switch/vmq/vmq-policy.js";
 import { VSwitch } from "../switch/vswitch.js";
@@ -151,11 +151,18 @@ export class Testbed {
   }
 
   /** Adds a VM with a port on the switch (and, under VMQ, a queue if one is left). */
-  async addVm(name: string, mac: MacAddress, vlan?: number, sendProcessor?: number): Promise<Vm> {
+  async addVm(
+    name: string,
+    mac: MacAddress,
+    vlan?: number,
+    sendProcessor?: number,
+    kind: PortKind = "vm",
+  ): Promise<Vm> {
     const received = new FlowChecker();
     const port = await this.vswitch.addPort({
       name,
       mac,
+      kind,
       ...(vlan !== undefined ? { vlan } : {}),
       ...(sendProcessor !== undefined ? { sendProcessor } : {}),
       receiver: (_port, frames, at) => {

@@ -56,6 +56,21 @@ describe("runScenario", () => {
     });
   });
 
+  it("a host port (the management OS's vNIC) is switched and gets its queue like a VM's", async () => {
+    const scenario = parseScenario(
+      edited((j) => {
+        j.durationMs = 20;
+        j.vms[1].kind = "host";
+        j.traffic.flows = [{ ...j.traffic.flows[0], to: "vm1" }];
+      }),
+    );
+    expect(scenario.vms.map((vm) => vm.kind)).toEqual(["vm", "host"]);
+    const r = await runScenario(scenario, "static");
+    expect(r.delivered).toBe(r.injected);
+    // vm0 took queue 1, the host port queue 2: its frames arrive there, not in the default.
+    expect(r.perQueue.map((q) => q.queue)).toEqual([2]);
+  });
+
   it("durationMs shortens the run, and must be positive", async () => {
     const scenario = parseScenario(edited((j) => (j.durationMs = 40)));
     const r = await runScenario(scenario, "none", { durationMs: 5 });

@@ -134,6 +134,11 @@ describe("a bad scenario names the field, the value found and what was expected"
     ],
     ["a typo at the top", (j) => (j.durationMS = 5), '(did you mean "durationMs"?)'],
     [
+      "a port kind that does not exist",
+      (j) => (j.vms[0].kind = "guest"),
+      'vms[0].kind: "guest" — expected one of "vm", "host"',
+    ],
+    [
       "an unknown VM in a flow",
       (j) => (j.traffic.flows[0].to = "vm9"),
       'traffic.flows[0].to: "vm9" — expected "wire" or the name of a VM (vm0, vm1)',

@@ -69,6 +69,7 @@ export function resolveVms(
       ...(vm.sendProcessor !== undefined ? { sendProcessor: vm.sendProcessor } : {}),
       joinAtMs: vm.joinAtMs ?? 0,
       ...(vm.leaveAtMs !== undefined ? { leaveAtMs: vm.leaveAtMs } : {}),
+      kind: vm.kind ?? "vm",
     };
   });
 }

@@ -135,7 +135,7 @@ class ScenarioRun {
   }
 
   private async join(vm: ScenarioVm): Promise<void> {
-    const added = this.bed.addVm(vm.name, macBytes(vm.mac), vm.vlan, vm.sendProcessor);
+    const added = this.bed.addVm(vm.name, macBytes(vm.mac), vm.vlan, vm.sendProcessor, vm.kind);
     this.vms.set(vm.name, await this.within(added, `adding VM ${vm.name}`));
   }
 

@@ -69,6 +69,8 @@ export interface ScenarioVm {
   readonly joinAtMs: number;
   /** When the VM goes away; absent: it stays to the end. */
   readonly leaveAtMs?: number;
+  /** "host": the management OS's own vNIC on the switch (the host port); default "vm". */
+  readonly kind: "vm" | "host";
 }
 
 /** "wire" (the peer at the far end of the NIC's link) or a VM's name. */

@@ -1,6 +1,14 @@
 import { VLAN_MAX, VLAN_MIN } from "../../driver/filters.js";
 import { MAX_PROCESSORS } from "../../host/interrupt-controller.js";
-import { type Decoder, describe, integer, issueText, number, ObjectReader } from "./decode.js";
+import {
+  type Decoder,
+  describe,
+  integer,
+  issueText,
+  number,
+  ObjectReader,
+  oneOf,
+} from "./decode.js";
 import { macText } from "./mac-address.js";
 
 /** A VM as the file gives it (the MAC may be missing; times not yet checked against the run). */
@@ -14,6 +22,7 @@ export interface RawVm {
   readonly sendProcessor?: number;
   readonly joinAtMs?: number;
   readonly leaveAtMs?: number;
+  readonly kind?: "vm" | "host";
 }
 
 /** The endpoint name of the wire's far end, reserved. */
@@ -40,6 +49,7 @@ export const vmEntry: Decoder<RawVm> = (value, path, issues) => {
   const sendProcessor = o.optional("sendProcessor", integer(0, MAX_PROCESSORS - 1));
   const joinAtMs = o.optional("joinAtMs", timeMs);
   const leaveAtMs = o.optional("leaveAtMs", timeMs);
+  const kind = o.optional("kind", oneOf(["vm", "host"] as const));
   if (!o.finish() || name === undefined) return undefined;
   return {
     name,
@@ -48,5 +58,6 @@ export const vmEntry: Decoder<RawVm> = (value, path, issues) => {
     ...(sendProcessor !== undefined ? { sendProcessor } : {}),
     ...(joinAtMs !== undefined ? { joinAtMs } : {}),
     ...(leaveAtMs !== undefined ? { leaveAtMs } : {}),
+    ...(kind !== undefined ? { kind } : {}),
   };
 };
