@@ -4,11 +4,15 @@ import type { HostServices } from "../host/host-services.js";
 import type { Delivery } from "./delivery.js";
 import { LocalFrameRecord } from "./frames/local-frame.js";
 import { isGroupAt, macKeyAt } from "./frames/mac-key.js";
-import { insertVlanTag, NO_VLAN, VLAN_TAG_BYTES } from "./frames/vlan-tag.js";
+import { TaggedSends } from "./frames/tagged-sends.js";
+import { NO_VLAN, VLAN_TAG_BYTES } from "./frames/vlan-tag.js";
 import type { ForwardingTable } from "./ports/forwarding-table.js";
 import type { Port } from "./ports/port.js";
 import type { SwitchCostModel } from "./switch-costs.js";
 import type { SwitchCounters } from "./switch-counters.js";
+
+/** The shortest frame with its addresses and EtherType. */
+const ETHERNET_HEADER_BYTES = 14;
 
 /** The default queue: sends of ports without a queue of their own. */
 const DEFAULT_TX_QUEUE = 0;
@@ -51,6 +55,7 @@ export class SendPath {
   private readonly records: LocalFrameRecord[] = [];
   private recordsUsed = 0;
   private readonly wire: SendRequest[] = [];
+  private readonly tagging = new TaggedSends();
   /** Each port's send routine, as queued on its processor. */
   private readonly routines = new WeakMap<Port, () => void>();
 
@@ -150,38 +155,27 @@ export class SendPath {
   private forward(port: Port, end: number): boolean {
     const request = port.pending[port.pendingHead]!;
     const bytes = request.bytes;
-    if (bytes.length < 14) {
-      this.counters.drops["unknown-destination"]++;
-      port.pendingHead++;
-      return true;
-    }
-    if (isGroupAt(bytes, 0)) return this.floodFromVm(port, request);
-    const target = this.table.lookup(port.vlan, macKeyAt(bytes, 0));
-    if (target !== undefined && target !== port) {
-      this.deliverLocally(port, target, request, true);
-      port.pendingHead++;
-      return true;
-    }
-    if (target === port) {
-      this.counters.drops["unknown-destination"]++;
-      port.pendingHead++;
-      return true;
-    }
-    return this.sendRun(port, end);
+    const headerless = bytes.length < ETHERNET_HEADER_BYTES;
+    if (!headerless && isGroupAt(bytes, 0)) return this.floodFromVm(port, request);
+    const target = headerless ? port : this.table.lookup(port.vlan, macKeyAt(bytes, 0));
+    if (target === undefined) return this.sendRun(port, end);
+    // A frame with no Ethernet header, or addressed to its own sender, goes nowhere.
+    if (target === port) this.counters.drops["unknown-destination"]++;
+    else this.deliverLocally(port, target, request, true);
+    port.pendingHead++;
+    return true;
   }
 
   /** Sends the wire-bound frames from the head of the backlog (up to a local one or `end`). */
   private sendRun(port: Port, end: number): boolean {
-    const wire = this.wire;
-    wire.length = 0;
+    const wire = this.startWireBatch();
     for (let i = port.pendingHead; i < end; i++) {
       const request = port.pending[i]!;
       const bytes = request.bytes;
-      if (bytes.length < 14 || isGroupAt(bytes, 0)) break;
+      if (bytes.length < ETHERNET_HEADER_BYTES || isGroupAt(bytes, 0)) break;
       const target = this.table.lookup(port.vlan, macKeyAt(bytes, 0));
       if (target !== undefined) break;
       wire.push(this.tagged(port, request));
-      this.host.charge("switch", this.costs.lookupCycles);
     }
     const accepted = this.toDriver(port, wire);
     port.pendingHead += accepted;
@@ -191,7 +185,7 @@ export class SendPath {
   /** A group frame: a copy to every other port on the VLAN, then one to the wire. */
   private floodFromVm(port: Port, request: SendRequest): boolean {
     if (!this.floodedLocally.has(request)) {
-      this.host.charge("switch", this.costs.lookupCycles);
+      // The lookup is paid with the wire copy (`chargeForwarding`), once per flood.
       for (const target of this.table.portsOn(port.vlan)) {
         if (target === port) continue;
         this.deliverLocally(port, target, request, false);
@@ -199,8 +193,7 @@ export class SendPath {
       }
       this.floodedLocally.add(request);
     }
-    const wire = this.wire;
-    wire.length = 0;
+    const wire = this.startWireBatch();
     wire.push(this.tagged(port, request));
     if (this.toDriver(port, wire) === 0) return false;
     port.pendingHead++;
@@ -239,7 +232,10 @@ export class SendPath {
       flight = { ports: [], head: 0 };
       this.inFlight.set(queue, flight);
     }
-    for (let i = 0; i < accepted; i++) flight.ports.push(port);
+    for (let i = 0; i < accepted; i++) {
+      flight.ports.push(port);
+      this.chargeForwarding(port, frames[i]!);
+    }
     if (accepted > 0) {
       port.txQueue = queue;
       port.txInFlight += accepted;
@@ -265,16 +261,27 @@ export class SendPath {
     return port.queue >= 0 ? port.queue : DEFAULT_TX_QUEUE;
   }
 
-  /** `request` with the port's VLAN tag added (a copy), or itself on no VLAN. */
+  /** An empty batch for the driver (the tagged copies of the previous one are reused). */
+  private startWireBatch(): SendRequest[] {
+    this.wire.length = 0;
+    this.tagging.reset();
+    return this.wire;
+  }
+
+  /** `request` with the port's VLAN tag added (a copy, valid for this batch), or itself. */
   private tagged(port: Port, request: SendRequest): SendRequest {
-    if (port.vlan === NO_VLAN) return request;
-    const bytes = request.bytes;
-    const out = new Uint8Array(bytes.length + VLAN_TAG_BYTES);
-    insertVlanTag(bytes, bytes.length, port.vlan, out);
-    this.host.charge("switch", this.costs.copyByteCycles * bytes.length);
-    return request.offload === undefined
-      ? { bytes: out }
-      : { bytes: out, offload: request.offload };
+    return port.vlan === NO_VLAN ? request : this.tagging.tag(request, port.vlan);
+  }
+
+  /**
+   * The switch's cost of a frame the driver took: the lookup that found it wire-bound and,
+   * for an access port, the copy that tagged it. Charged once, when the driver takes it (a
+   * frame the driver refused is looked at again, and paid for, when it goes).
+   */
+  private chargeForwarding(port: Port, frame: SendRequest): void {
+    const copied = frame.bytes.length - VLAN_TAG_BYTES;
+    const tagCycles = port.vlan === NO_VLAN ? 0 : this.costs.copyByteCycles * copied;
+    this.host.charge("switch", this.costs.lookupCycles + tagCycles);
   }
 
   private record(): LocalFrameRecord {

@@ -388,3 +388,49 @@ describe("send options", () => {
     await expect(smallBed("none", { sendBacklogLimit: -1 })).rejects.toThrow(/sendBacklogLimit/);
   });
 });
+
+describe("what a VM's sends to the wire cost the switch", () => {
+  // Costs computed here from the cost model the test sets, not read from the switch: a
+  // lookup per frame, and for an access port the copy that adds the tag (the frame's own
+  // bytes). Batch costs are zeroed so the count of routine runs does not matter; a small
+  // transmit ring makes the driver refuse part of each batch, and a refused frame must not
+  // be paid for twice when it is sent later.
+  const LOOKUP = 1000;
+  const COPY_PER_BYTE = 2;
+  test.prop(
+    [
+      fc.integer({ min: 1, max: 120 }),
+      fc.constantFrom(undefined, 10),
+      fc.constantFrom(16, 256),
+      fc.integer({ min: 60, max: 900 }),
+    ],
+    { numRuns: 12 },
+  )(
+    "each frame the driver takes costs one lookup (and its tag copy), once",
+    async (n, vlan, ring, payload) => {
+      const bed = await smallBed("static", {
+        driver: { txRingSize: ring },
+        switchCosts: { lookupCycles: LOOKUP, copyByteCycles: COPY_PER_BYTE, batchCycles: 0 },
+      });
+      const vm = await addVm(bed, "a", vmMac(0), vlan);
+      const wire = tapWire(bed);
+      const frames = Array.from({ length: n }, (_, i) => vmFrame(PEER_MAC, vmMac(0), i, payload));
+      const before = [0, 1, 2, 3].map((p) => bed.host.busyCyclesByKind(p).switch);
+      expect(
+        bed.vswitch.send(
+          vm.port,
+          frames.map((bytes) => ({ bytes })),
+        ),
+      ).toBe(n);
+      await bed.advance(20 * TICKS_PER_MS);
+      expect(wire.length).toBe(n);
+      const spent = [0, 1, 2, 3].reduce(
+        (sum, p) => sum + bed.host.busyCyclesByKind(p).switch - before[p]!,
+        0,
+      );
+      const perFrame = (f: Uint8Array) =>
+        LOOKUP + (vlan === undefined ? 0 : COPY_PER_BYTE * f.length);
+      expect(spent).toBe(frames.reduce((sum, f) => sum + perFrame(f), 0));
+    },
+  );
+});
