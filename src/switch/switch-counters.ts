@@ -59,13 +59,9 @@ export function newSwitchCounters(): SwitchCounters {
     framesFromVms: 0,
     switchedLocally: 0,
     sentToWire: 0,
-    drops: {
-      "unknown-destination": 0,
-      "vlan-mismatch": 0,
-      "no-port-in-vlan": 0,
-      "send-queue-full": 0,
-      "port-removed": 0,
-      "send-failed": 0,
-    },
+    drops: Object.fromEntries(SWITCH_DROP_REASONS.map((r) => [r, 0])) as Record<
+      SwitchDropReason,
+      number
+    >,
   };
 }

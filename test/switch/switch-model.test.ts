@@ -104,7 +104,7 @@ async function removeDuringMove(): Promise<{ pending: boolean; active: number[];
   return {
     pending,
     active: world.bed.adapter.activeQueues(),
-    busy: world.bed.vswitch.vmq.allocationFailures.get("queue-busy") ?? 0,
+    busy: world.bed.vswitch.vmq.requestFailures.get("queue-busy") ?? 0,
   };
 }
 

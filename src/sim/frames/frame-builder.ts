@@ -1,4 +1,5 @@
 import type { MacAddress } from "../../driver/filters.js";
+import { VLAN_TAG_BYTES } from "../../switch/frames/vlan-tag.js";
 import { SIGNATURE_BYTES } from "./signature.js";
 
 /** The headers of a generated frame. */
@@ -17,7 +18,6 @@ export interface FrameTemplate {
 }
 
 const ETH = 14;
-const TAG = 4;
 const IPV4 = 20;
 const IPV6 = 40;
 const TCP = 20;
@@ -32,7 +32,7 @@ export function minimumFrameBytes(t: Pick<FrameTemplate, "vlan" | "ip" | "l4">):
 export function headerBytes(t: Pick<FrameTemplate, "vlan" | "ip" | "l4">): number {
   return (
     ETH +
-    (t.vlan !== undefined ? TAG : 0) +
+    (t.vlan !== undefined ? VLAN_TAG_BYTES : 0) +
     (t.ip === 4 ? IPV4 : IPV6) +
     (t.l4 === "tcp" ? TCP : UDP)
   );
@@ -52,7 +52,7 @@ export function writeHeaders(t: FrameTemplate, length: number, out: Uint8Array):
   if (t.vlan !== undefined) {
     put16(out, at, 0x8100);
     put16(out, at + 2, t.vlan & 0x0fff);
-    at += TAG;
+    at += VLAN_TAG_BYTES;
   }
   put16(out, at, t.ip === 4 ? 0x0800 : 0x86dd);
   at += 2;
@@ -91,7 +91,7 @@ export function writeHeaders(t: FrameTemplate, length: number, out: Uint8Array):
 
 /** Fills the TCP or UDP checksum of a frame `writeHeaders` built (payload final). */
 export function finishL4Checksum(t: FrameTemplate, frame: Uint8Array, length: number): void {
-  const l3 = ETH + (t.vlan !== undefined ? TAG : 0);
+  const l3 = ETH + (t.vlan !== undefined ? VLAN_TAG_BYTES : 0);
   const l4 = l3 + (t.ip === 4 ? IPV4 : IPV6);
   const l4Length = length - l4;
   const at = l4 + (t.l4 === "tcp" ? 16 : 6);

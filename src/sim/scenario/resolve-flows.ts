@@ -1,3 +1,4 @@
+import { VLAN_TAG_BYTES } from "../../switch/frames/vlan-tag.js";
 import { headerBytes, minimumFrameBytes } from "../frames/frame-builder.js";
 import { describe, issueText } from "./decode.js";
 import type { WireLoad } from "./line-rate.js";
@@ -8,8 +9,7 @@ import { WIRE } from "./schema-vms.js";
 
 /** The longest untagged frame without LSO, FCS excluded (1518 with FCS). */
 export const MAX_FRAME_BYTES = 1514;
-/** Bytes an 802.1Q tag adds: the driver sets MAXFRS to 1522 so a tagged full-size frame fits. */
-const VLAN_TAG_BYTES = 4;
+// A tagged frame may be VLAN_TAG_BYTES longer: the driver sets MAXFRS to 1522 with FCS.
 /** The largest large send a scenario may ask for, headers included. */
 export const MAX_LARGE_SEND_BYTES = 64 * 1024;
 /** The smallest MSS a scenario may ask for. */

@@ -55,8 +55,8 @@ export interface PolicyStepRecord {
 export class VmqManager {
   readonly moves: QueueMoveRecord[] = [];
   readonly steps: PolicyStepRecord[] = [];
-  /** Allocation refusals by the driver's reason. */
-  readonly allocationFailures = new Map<DriverErrorKind, number>();
+  /** Queue requests (allocate, free) the driver refused, by its reason. */
+  readonly requestFailures = new Map<DriverErrorKind, number>();
   private readonly adapter: Adapter;
   private readonly scheduler: Scheduler;
   private readonly options: ResolvedVmqOptions;
@@ -337,6 +337,6 @@ export class VmqManager {
   }
 
   private countFailure(kind: DriverErrorKind): void {
-    this.allocationFailures.set(kind, (this.allocationFailures.get(kind) ?? 0) + 1);
+    this.requestFailures.set(kind, (this.requestFailures.get(kind) ?? 0) + 1);
   }
 }
