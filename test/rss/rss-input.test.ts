@@ -11,6 +11,8 @@ import {
   type RssPacketFacts,
   RssType,
   rssInputLength,
+  rssShapeIndex,
+  rssTypeTable,
   selectRssType,
 } from "../../src/hw/rss/rss-input.js";
 import { RSS_MAX_INPUT_BYTES, ToeplitzTable } from "../../src/hw/rss/toeplitz.js";
@@ -112,6 +114,8 @@ describe("RSS input selection", () => {
   it("matches the decision table for every flag set and packet kind (exhaustive)", () => {
     let checked = 0;
     for (let flags = 0; flags <= RSS_HASH_ALL; flags++) {
+      // The device's per-shape lookup (codes 0 to 2; the parser gives no others).
+      const table = rssTypeTable(flags);
       for (const l3 of L3_VALUES) {
         for (const fragment of [false, true]) {
           for (const l4 of L4_VALUES) {
@@ -119,6 +123,9 @@ describe("RSS input selection", () => {
             const got = selectRssType(flags, l3, fragment, l4);
             if (got !== e.type) {
               expect.fail(`flags ${flags} l3 ${l3} frag ${fragment} l4 ${l4}: ${got} != ${e.type}`);
+            }
+            if (l3 <= 2 && l4 <= 2 && table[rssShapeIndex(l3, l4, fragment)] !== e.type) {
+              expect.fail(`table: flags ${flags} l3 ${l3} frag ${fragment} l4 ${l4} != ${e.type}`);
             }
             expect(rssInputLength(got)).toBe(
               e.input === "none" ? 0 : e.input === "pair" ? 2 * e.addrLen : 2 * e.addrLen + 4,

@@ -228,28 +228,35 @@ export function gatherRssInput(
 }
 
 /**
- * The hash of `rssType`'s input (R1) in the frame `bytes`, read in place rather than
- * gathered: the same number `computeRssHash` gives, for the device's hot path. 0 for NONE.
- * A RangeError if a field lies outside `bytes`.
+ * The RSS type of every packet shape under the enable `flags`, for a per-frame lookup
+ * (`table[rssShapeIndex(...)]`) in place of `selectRssType`'s branches; rebuilt when
+ * software changes the flags.
  */
-export function rssHashInPlace(
-  table: ToeplitzTable,
-  rssType: number,
-  bytes: Uint8Array,
-  facts: RssPacketFacts,
-): number {
-  const length = rssInputLength(rssType);
-  if (length === 0) return 0;
-  const a = length === 8 || length === 12 ? 4 : 16;
-  let hash =
-    table.contribution(bytes, facts.srcAddrOffset, a, 0) ^
-    table.contribution(bytes, facts.dstAddrOffset, a, a);
-  if (length > 2 * a) {
-    hash ^=
-      table.contribution(bytes, facts.srcPortOffset, 2, 2 * a) ^
-      table.contribution(bytes, facts.dstPortOffset, 2, 2 * a + 2);
+export function rssTypeTable(flags: number): Uint8Array {
+  const table = new Uint8Array(18);
+  for (const l3 of [L3Kind.OTHER, L3Kind.IPV4, L3Kind.IPV6]) {
+    for (const l4 of [L4Kind.OTHER, L4Kind.TCP, L4Kind.UDP]) {
+      for (const fragment of [false, true]) {
+        table[rssShapeIndex(l3, l4, fragment)] = selectRssType(flags, l3, fragment, l4);
+      }
+    }
   }
-  return hash >>> 0;
+  return table;
+}
+
+/** A packet shape's index in `rssTypeTable`: `l3Kind` and `l4Kind` codes 0 to 2. */
+export function rssShapeIndex(l3Kind: number, l4Kind: number, isFragment: boolean): number {
+  return (l3Kind * 3 + l4Kind) * 2 + (isFragment ? 1 : 0);
+}
+
+/** True for the 4-tuple RSS types, whose input ends with the two ports. */
+export function hashesPorts(rssType: number): boolean {
+  return (
+    rssType === RssType.TCP_IPV4 ||
+    rssType === RssType.UDP_IPV4 ||
+    rssType === RssType.TCP_IPV6 ||
+    rssType === RssType.UDP_IPV6
+  );
 }
 
 /**

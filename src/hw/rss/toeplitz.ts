@@ -171,6 +171,39 @@ export class ToeplitzTable {
   }
 
   /**
+   * The hash of an RSS input read where it lies in a frame: the source address
+   * (`addressBytes` long, at `srcOffset`), the destination address (at `dstOffset`) and,
+   * when `portsOffset` is not -1, the 4 bytes of source and destination port there. The
+   * device's per-frame form: no range checks (the parser has bounded every offset; a
+   * caller that has not must use `contribution`), one lookup and XOR per input byte.
+   * Returns the unsigned 32-bit hash.
+   */
+  hashTuple(
+    bytes: Uint8Array,
+    srcOffset: number,
+    dstOffset: number,
+    addressBytes: number,
+    portsOffset: number,
+  ): number {
+    const table = this.table;
+    let result = 0;
+    for (let i = 0; i < addressBytes; i++) {
+      result ^=
+        table[(i << 8) | bytes[srcOffset + i]!]! ^
+        table[((addressBytes + i) << 8) | bytes[dstOffset + i]!]!;
+    }
+    if (portsOffset !== -1) {
+      const at = 2 * addressBytes;
+      result ^=
+        table[(at << 8) | bytes[portsOffset]!]! ^
+        table[((at + 1) << 8) | bytes[portsOffset + 1]!]! ^
+        table[((at + 2) << 8) | bytes[portsOffset + 2]!]! ^
+        table[((at + 3) << 8) | bytes[portsOffset + 3]!]!;
+    }
+    return result >>> 0;
+  }
+
+  /**
    * What `bytes[offset .. offset + length)` contributes to the hash when it sits at input
    * position `at`: the hash is linear in the input, so the hash of an input made of several
    * pieces is the XOR of their contributions, and the pieces need not be gathered into one

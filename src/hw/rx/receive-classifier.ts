@@ -7,11 +7,12 @@ import { L3Kind, L4Kind, ParsedFrame, ParseError } from "../parse/parsed-frame.j
 import { MRQC_HASH_FIELDS, RETA_ENTRIES, RSS_KEY_BYTES } from "../regs/map/rss.js";
 import type { RegisterFile } from "../regs/register-file.js";
 import {
+  hashesPorts,
   RssHashFlag,
   L3Kind as RssL3,
   L4Kind as RssL4,
-  rssHashInPlace,
-  selectRssType,
+  rssShapeIndex,
+  rssTypeTable,
 } from "../rss/rss-input.js";
 import { ToeplitzTable } from "../rss/toeplitz.js";
 import { NO_FILTER, VmqFilterTable } from "./vmq-filter-table.js";
@@ -47,17 +48,6 @@ const MRQC_TO_FLAG: Record<string, number> = {
   UDP_IPV6: RssHashFlag.UDP_IPV6,
 };
 
-/** The parser's findings as the RSS input rules want them (one object, refilled per frame). */
-class Facts {
-  l3Kind = 0;
-  isFragment = false;
-  l4Kind = 0;
-  srcAddrOffset = -1;
-  dstAddrOffset = -1;
-  srcPortOffset = -1;
-  dstPortOffset = -1;
-}
-
 /**
  * The receive packet engines in front of the packet buffer: parse the frame, steer it
  * (VMQ filter, else RSS through RETA, else the default queue), compute its RSS hash,
@@ -70,12 +60,12 @@ export class ReceiveClassifier {
   private readonly queues: number;
   readonly filters: VmqFilterTable;
   private readonly parsed = new ParsedFrame();
-  private readonly facts = new Facts();
   private readonly key = new Uint8Array(RSS_KEY_BYTES);
   private readonly toeplitz: ToeplitzTable;
   private readonly reta = new Uint8Array(RETA_ENTRIES);
   private rssEnabled = false;
-  private rssFlags = 0;
+  /** The RSS type of each packet shape under MRQC's enables (see `rssTypeTable`). */
+  private rssTypes = rssTypeTable(0);
   private vmqEnabled = false;
   private defaultQueue = 0;
   private ipChecks = true;
@@ -106,10 +96,11 @@ export class ReceiveClassifier {
     const field = (reg: string, f: string, n = 0) =>
       map.fieldValue(reg, f, this.regs.words[this.regs.wordOf(reg, n)]!);
     this.rssEnabled = field("MRQC", "MRQE") === 1;
-    this.rssFlags = 0;
+    let rssFlags = 0;
     for (const f of MRQC_HASH_FIELDS) {
-      if (field("MRQC", f.name) === 1) this.rssFlags |= MRQC_TO_FLAG[f.name] ?? 0;
+      if (field("MRQC", f.name) === 1) rssFlags |= MRQC_TO_FLAG[f.name] ?? 0;
     }
+    this.rssTypes = rssTypeTable(rssFlags);
     for (let n = 0; n < RSS_KEY_BYTES / 4; n++) {
       const word = this.regs.words[this.regs.wordOf("RSSRK", n)]!;
       for (let b = 0; b < 4; b++) this.key[4 * n + b] = (word >>> (8 * b)) & 0xff;
@@ -137,14 +128,8 @@ export class ReceiveClassifier {
     const vlanId = parsed.vlanTci >= 0 ? parsed.vlanTci & 0xfff : -1;
     const filter =
       this.vmqEnabled && group === 0 ? this.filters.match(bytes, offset, vlanId) : NO_FILTER;
-    let rssType = 0;
-    let hash = 0;
-    if (this.rssEnabled) {
-      this.fillFacts(parsed);
-      const facts = this.facts;
-      rssType = selectRssType(this.rssFlags, facts.l3Kind, facts.isFragment, facts.l4Kind);
-      hash = rssHashInPlace(this.toeplitz, rssType, bytes, facts);
-    }
+    const rssType = this.rssEnabled ? this.rssTypes[rssShape(parsed)]! : 0;
+    const hash = rssType === 0 ? 0 : this.rssHash(bytes, parsed, rssType);
     let queue: number;
     if (filter !== NO_FILTER) queue = this.filters.queueOf(filter);
     else if (this.rssEnabled) queue = this.reta[hash & (RETA_ENTRIES - 1)]!;
@@ -163,23 +148,17 @@ export class ReceiveClassifier {
     this.regs.hwCount(broadcast ? this.bprcWord : this.mprcWord, 1);
   }
 
-  private fillFacts(parsed: ParsedFrame): void {
-    const facts = this.facts;
-    const ipOk = parsed.ipSrcOffset >= 0;
-    facts.l3Kind = !ipOk ? RssL3.OTHER : parsed.l3Kind === L3Kind.Ipv4 ? RssL3.IPV4 : RssL3.IPV6;
-    facts.isFragment = parsed.isFragment;
-    const l4Ok = parsed.srcPort >= 0;
-    facts.l4Kind = !l4Ok
-      ? RssL4.OTHER
-      : parsed.l4Kind === L4Kind.Tcp
-        ? RssL4.TCP
-        : parsed.l4Kind === L4Kind.Udp
-          ? RssL4.UDP
-          : RssL4.OTHER;
-    facts.srcAddrOffset = parsed.ipSrcOffset;
-    facts.dstAddrOffset = parsed.ipDstOffset;
-    facts.srcPortOffset = parsed.l4Offset;
-    facts.dstPortOffset = parsed.l4Offset + 2;
+  /** The Toeplitz hash of the frame's RSS input (R1), read in place. */
+  private rssHash(bytes: Uint8Array, parsed: ParsedFrame, rssType: number): number {
+    const addressBytes = parsed.l3Kind === L3Kind.Ipv4 ? 4 : 16;
+    const ports = hashesPorts(rssType) ? parsed.l4Offset : -1;
+    return this.toeplitz.hashTuple(
+      bytes,
+      parsed.ipSrcOffset,
+      parsed.ipDstOffset,
+      addressBytes,
+      ports,
+    );
   }
 
   /** Descriptor status and error bits from checksum validation, counting errors. */
@@ -205,6 +184,21 @@ export class ReceiveClassifier {
     }
     return bits;
   }
+}
+
+/**
+ * The frame's shape as the RSS input rules see it (`rssShapeIndex`): IP only when its
+ * addresses were found, TCP or UDP only when the ports were.
+ */
+function rssShape(parsed: ParsedFrame): number {
+  const l3 =
+    parsed.ipSrcOffset < 0 ? RssL3.OTHER : parsed.l3Kind === L3Kind.Ipv4 ? RssL3.IPV4 : RssL3.IPV6;
+  let l4: number = RssL4.OTHER;
+  if (parsed.srcPort >= 0) {
+    if (parsed.l4Kind === L4Kind.Tcp) l4 = RssL4.TCP;
+    else if (parsed.l4Kind === L4Kind.Udp) l4 = RssL4.UDP;
+  }
+  return rssShapeIndex(l3, l4, parsed.isFragment);
 }
 
 /** PKT_TYPE flags for a parsed frame. */
