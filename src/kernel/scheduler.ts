@@ -61,14 +61,19 @@ export class Scheduler implements TimerQueue {
 
   enqueue(timer: Timer, atTicks: Ticks): void {
     if (!(atTicks >= this.nowTicks) || !Number.isSafeInteger(atTicks)) {
-      throw new RangeError(
-        `timer ${timer.name}: cannot schedule at tick ${atTicks} (now ${this.nowTicks})`,
-      );
+      throw this.badSchedule(timer, atTicks);
     }
     timer.atTicks = atTicks;
     timer.seq = this.nextSeq++;
     if (timer.heapIndex >= 0) this.heap.update(timer);
     else this.heap.push(timer);
+  }
+
+  /** Out of line, so `enqueue` stays small enough for the engines to inline. */
+  private badSchedule(timer: Timer, atTicks: Ticks): RangeError {
+    return new RangeError(
+      `timer ${timer.name}: cannot schedule at tick ${atTicks} (now ${this.nowTicks})`,
+    );
   }
 
   dequeue(timer: Timer): void {

@@ -258,25 +258,27 @@ export class RegisterFile {
    * counter's width. `word` is the counter's (low) word.
    */
   hwCount(word: number, amount: number): void {
+    // Kept small so the data path's engines inline it; a carry or saturation is rare.
+    const sum = this.words[word]! + amount;
+    if (sum <= U32_MAX) this.words[word] = sum;
+    else this.countPastWord(word, sum);
+  }
+
+  /** `hwCount` when the sum no longer fits the word: carry into the high word, or saturate. */
+  private countPastWord(word: number, sum: number): void {
     const words = this.words;
-    if (this.kind[word] === WordKind.Counter64Low) {
-      const low = words[word]! + amount;
-      if (low <= U32_MAX) {
-        words[word] = low;
-        return;
-      }
-      const high = words[word + 1]! + Math.floor(low / TWO_32);
-      if (high > U32_MAX) {
-        words[word] = U32_MAX;
-        words[word + 1] = U32_MAX;
-      } else {
-        words[word] = low % TWO_32;
-        words[word + 1] = high;
-      }
+    if (this.kind[word] !== WordKind.Counter64Low) {
+      words[word] = U32_MAX;
       return;
     }
-    const sum = words[word]! + amount;
-    words[word] = Math.min(sum, U32_MAX);
+    const high = words[word + 1]! + Math.floor(sum / TWO_32);
+    if (high > U32_MAX) {
+      words[word] = U32_MAX;
+      words[word + 1] = U32_MAX;
+    } else {
+      words[word] = sum % TWO_32;
+      words[word + 1] = high;
+    }
   }
 
   /** The mapped word for a software access, or -1 after recording the anomaly. */

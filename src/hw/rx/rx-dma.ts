@@ -205,7 +205,10 @@ export class RxDma {
     if (!stalled && this.packetBuffer.count > 0 && this.inflightCount < MAX_INFLIGHT) {
       at = Math.min(at, Math.max(now, this.dma.writeFreeAtTicks));
     }
-    if (at !== Number.POSITIVE_INFINITY) this.timer.scheduleAt(this.clock.edgeAtOrAfter(at));
+    if (at === Number.POSITIVE_INFINITY) return;
+    const edge = this.clock.edgeAtOrAfter(at);
+    // Usually the timer already waits for that edge (the oldest frame in flight): leave it.
+    if (!this.timer.pending || this.timer.atTicks !== edge) this.timer.scheduleAt(edge);
   }
 
   private issueHead(now: number): IssueResult {
