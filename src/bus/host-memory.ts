@@ -89,10 +89,13 @@ export class HostMemory {
     return true;
   }
 
-  /** True when every byte of [address, address + length) is mapped. */
+  /**
+   * True when every byte of [address, address + length) is mapped; for an empty run, when
+   * the page holding `address` is (as `read` and `write` of nothing require).
+   */
   isMapped(address: number, length: number): boolean {
     if (!validRange(address, length)) return false;
-    const last = Math.floor((address + length - 1) / PAGE_BYTES);
+    const last = Math.floor((address + Math.max(length, 1) - 1) / PAGE_BYTES);
     for (let page = Math.floor(address / PAGE_BYTES); page <= last; page++) {
       if (!this.pages.has(page)) return false;
     }
@@ -126,13 +129,26 @@ export class HostMemory {
   /** Copies `src[srcOffset..srcOffset+length)` to `address`. False (nothing written) if unmapped. */
   write(address: number, src: Uint8Array, srcOffset: number, length: number): boolean {
     const inPage = pageOffset(address);
-    if (inPage + length <= PAGE_BYTES && length >= 0 && address >= 0) {
-      // The common case, one page: no range walk, and small copies without a view object.
-      const page = this.pageForWrite(pageOf(address));
-      if (page === null) return false;
-      copyBytes(src, srcOffset, page, inPage, length);
-      return true;
+    // Negated so that NaN takes the checked path; so does a fractional address or length,
+    // which the typed-array copy would otherwise truncate into a write somewhere else.
+    const whole = (inPage | 0) === inPage && (length | 0) === length;
+    if (!(inPage + length <= PAGE_BYTES && length >= 0 && address >= 0 && whole)) {
+      return this.writeAcrossPages(address, src, srcOffset, length);
     }
+    // The common case, one page: no range walk, and small copies without a view object.
+    const page = this.pageForWrite(pageOf(address));
+    if (page === null) return false;
+    copyBytes(src, srcOffset, page, inPage, length);
+    return true;
+  }
+
+  /** `write` of a run that crosses pages (or a malformed one, which `isMapped` rejects). */
+  private writeAcrossPages(
+    address: number,
+    src: Uint8Array,
+    srcOffset: number,
+    length: number,
+  ): boolean {
     if (!this.isMapped(address, length)) return false;
     let done = 0;
     while (done < length) {
@@ -166,15 +182,18 @@ export class HostMemory {
 
   /** Reads a little-endian 64-bit value (8-byte aligned, below 2^53). Returns -1 when unmapped. */
   readU64(address: number): number {
-    if (!aligned(address, 8)) {
-      const low = this.readU32(address);
-      const high = this.readU32(address + 4);
-      return low < 0 || high < 0 ? -1 : high * 0x1_0000_0000 + low;
-    }
+    if (!aligned(address, 8)) return this.readU64Unaligned(address);
     const words = this.wordsForRead(address);
     if (words === undefined) return -1;
     const i = pageOffset(address);
     return words.getUint32(i + 4, true) * 0x1_0000_0000 + words.getUint32(i, true);
+  }
+
+  /** `readU64` at an address that is not 8-byte aligned: two word reads (-1 if either fails). */
+  private readU64Unaligned(address: number): number {
+    const low = this.readU32(address);
+    const high = this.readU32(address + 4);
+    return low < 0 || high < 0 ? -1 : high * 0x1_0000_0000 + low;
   }
 
   /** Writes a 64-bit value (below 2^53) as two little-endian halves. */
