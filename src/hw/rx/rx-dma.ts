@@ -253,23 +253,30 @@ export class RxDma {
   /** Copies the frame into its buffers. False after a DMA fault (the frame is dropped). */
   private copyFrame(q: number, slot: number, length: number, descs: number): boolean {
     const state = this.state;
-    const memory = this.dma.memory;
     const size = state.ringSize[q]!;
     const bufferBytes = state.bufferBytes[q]!;
     for (let i = 0; i < descs; i++) {
       const descAddress = state.ringBase[q]! + ringAdd(state.next[q]!, i, size) * DESCRIPTOR_BYTES;
-      const buffer = memory.readU64(descAddress);
+      const buffer = this.dma.memory.readU64(descAddress);
       if (buffer < 0) return this.fault(q, descAddress);
       const chunk = Math.min(bufferBytes, length - i * bufferBytes);
-      const pbuf = this.packetBuffer;
-      const at = pbuf.contiguousOffset(slot, i * bufferBytes, chunk);
-      const ok =
-        at >= 0
-          ? this.dma.write(buffer, pbuf.bytesOf(slot), at, chunk)
-          : this.dma.write(buffer, pbuf.view(slot, i * bufferBytes, chunk, this.scratch), 0, chunk);
-      if (!ok) return this.fault(q, buffer);
+      if (!this.copyChunk(buffer, slot, i * bufferBytes, chunk)) return this.fault(q, buffer);
     }
     return true;
+  }
+
+  /** DMA-writes bytes [from, from + chunk) of the frame in `slot` to `buffer`; false if unmapped. */
+  private copyChunk(buffer: number, slot: number, from: number, chunk: number): boolean {
+    const pbuf = this.packetBuffer;
+    const at = pbuf.contiguousOffset(slot, from, chunk);
+    if (at >= 0) return this.dma.write(buffer, pbuf.bytesOf(slot), at, chunk);
+    return this.copyWrappedChunk(buffer, slot, from, chunk);
+  }
+
+  /** `copyChunk` for bytes that wrap around the packet buffer's end: gathered first. */
+  private copyWrappedChunk(buffer: number, slot: number, from: number, chunk: number): boolean {
+    const bytes = this.packetBuffer.view(slot, from, chunk, this.scratch);
+    return this.dma.write(buffer, bytes, 0, chunk);
   }
 
   private fault(q: number, address: number): false {
@@ -327,18 +334,28 @@ export class RxDma {
     this.writeBack(i, q, descs, length, immediate);
     state.inflight[q]! -= descs;
     if (immediate) this.advanceHead(q, descs);
-    else {
-      state.wbPending[q]! += descs;
-      if (state.wbPending[q]! >= state.writebackThreshold[q]!) this.flushQueue(q);
-    }
-    const stride = this.queueStrideWords;
-    this.regs.hwCount(this.qprcWord0 + q * stride, 1);
-    this.regs.hwCount(this.qbrcWord0 + q * stride, length);
-    this.regs.hwCount(this.gprcWord, 1);
-    this.regs.hwCount(this.gorcWord, length);
+    else this.holdWriteBack(q, descs);
+    this.countReceived(q, length);
     if (state.stopping[q] === 1 && state.inflight[q] === 0) this.finishStop(q);
     const ivar = this.regs.words[this.ivarWord0 + q]!;
     if ((ivar & this.rxValid) !== 0) this.irq.raise(ivar & this.rxVectorMask);
+  }
+
+  /** A frame of `length` bytes is in queue `q`'s ring: the good-receive counters. */
+  private countReceived(q: number, length: number): void {
+    const regs = this.regs;
+    const stride = this.queueStrideWords;
+    regs.hwCount(this.qprcWord0 + q * stride, 1);
+    regs.hwCount(this.qbrcWord0 + q * stride, length);
+    regs.hwCount(this.gprcWord, 1);
+    regs.hwCount(this.gorcWord, length);
+  }
+
+  /** Batched write-back (RXDCTL.WTHRESH > 1): DD waits until `descs` more reach the threshold. */
+  private holdWriteBack(q: number, descs: number): void {
+    const state = this.state;
+    state.wbPending[q]! += descs;
+    if (state.wbPending[q]! >= state.writebackThreshold[q]!) this.flushQueue(q);
   }
 
   /** Writes the descriptors of in-flight record `i` back, with DD when `withDone`. */
