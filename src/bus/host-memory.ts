@@ -3,28 +3,33 @@
  * NIC reaches only by DMA.
  *
  * Sparse and page-granular: an allocation maps whole 4 KiB pages, and a page takes real
- * memory only when first written (with the other pages of its 64 KiB slab), so a
- * multi-GiB address space costs nothing until used.
+ * memory only when first written, so a multi-GiB address space costs nothing until used.
  * Mapping is what an IOMMU would enforce: an access to a page no allocation mapped fails
  * (the DMA engine turns that into a DMA fault), never throws. Allocations start above
  * 4 GiB so that drivers must program both halves of 64-bit addresses.
+ *
+ * A written page lives in a page frame: a 4 KiB slot of an arena (one ArrayBuffer of
+ * ARENA_PAGES frames). Frames of freed pages are reused, zeroed, so a model that allocates
+ * and frees queues for hours does not grow. Arenas rather than an array per page: a
+ * typed array per page made the data path chase one more object per access, and with
+ * thousands of buffer pages in turn those objects missed the processor's caches.
  */
 export const PAGE_BYTES = 4096;
+const PAGE_SHIFT = 12;
 const FIRST_ADDRESS = 0x1_0000_0000;
-const ZERO_PAGE = new Uint8Array(PAGE_BYTES);
-const ZERO_PAGE_WORDS = new DataView(ZERO_PAGE.buffer);
+/** Page frames per arena (a power of two): 1 MiB arenas. */
+const ARENA_PAGES = 256;
+const ARENA_SHIFT = 8;
+/** A mapped page that has never been written: it reads as zeros and has no frame. */
+const UNTOUCHED = -1;
+/** What the frame lookups answer for a page that is not mapped. */
+const UNMAPPED = -2;
 /**
  * Page cache slots: a power of two (a slot is a page number's low bits). 8192 slots cover
  * 32 MiB of contiguous allocations, so a data path cycling through every buffer of
  * several rings still hits the cache.
  */
 const CACHE_SLOTS = 8192;
-/**
- * Pages are cut from slabs of this many pages: making a typed array's memory costs far
- * more than a view over part of it (measured: 8192 pages one by one, 19 ms; from 64 KiB
- * slabs, 4 ms). The price is that a slab's memory is allocated with its first page.
- */
-const SLAB_PAGES = 16;
 
 /** One allocation: where it starts and how many bytes it maps (whole pages). */
 interface Region {
@@ -32,31 +37,31 @@ interface Region {
   readonly bytes: number;
 }
 
-/** A page's bytes, and a view of them for whole-word accesses (one load or store per word). */
-interface Page {
-  readonly bytes: Uint8Array;
-  readonly words: DataView;
-}
-
 export class HostMemory {
-  /** Mapped pages by page number; null until first written (reads see zeros). */
-  private readonly pages = new Map<number, Page | null>();
+  /** Mapped pages by page number: their frame, or UNTOUCHED. */
+  private readonly pages = new Map<number, number>();
   private readonly regions = new Map<number, Region>();
   private nextAddress = FIRST_ADDRESS;
+  private readonly arenas: Uint8Array[] = [];
+  private readonly arenaWords: DataView[] = [];
+  /** Frames handed out so far (the next new one), and frames of freed pages to reuse. */
+  private framesMade = 0;
+  private readonly freeFrames: number[] = [];
   /**
-   * A direct-mapped cache of materialised pages (slot = page number mod CACHE_SLOTS), so
-   * the data path's alternating ring and buffer accesses rarely reach the map.
+   * A direct-mapped cache of written pages, so the data path's accesses rarely reach the
+   * map: slot s holds the page number at [2s] (-1: empty) and its frame at [2s + 1], side
+   * by side so that a lookup touches one cache line.
    */
-  private readonly cacheTags = new Float64Array(CACHE_SLOTS).fill(-1);
-  private readonly cachePages: (Uint8Array | null)[] = new Array(CACHE_SLOTS).fill(null);
-  private readonly cacheWords: (DataView | null)[] = new Array(CACHE_SLOTS).fill(null);
-  /** The slab new pages are cut from, and how many of its pages are taken. */
-  private slab = new ArrayBuffer(0);
-  private slabPagesTaken = SLAB_PAGES;
+  private readonly cache = new Float64Array(2 * CACHE_SLOTS).fill(-1);
 
   /** Bytes of pages currently mapped. */
   get mappedBytes(): number {
     return this.pages.size * PAGE_BYTES;
+  }
+
+  /** Bytes of memory that written pages hold now (untouched and freed pages hold none). */
+  get residentBytes(): number {
+    return (this.framesMade - this.freeFrames.length) * PAGE_BYTES;
   }
 
   /**
@@ -71,7 +76,7 @@ export class HostMemory {
     const address = this.nextAddress;
     this.nextAddress += pageCount * PAGE_BYTES;
     const first = address / PAGE_BYTES;
-    for (let i = 0; i < pageCount; i++) this.pages.set(first + i, null);
+    for (let i = 0; i < pageCount; i++) this.pages.set(first + i, UNTOUCHED);
     this.regions.set(address, { address, bytes: pageCount * PAGE_BYTES });
     return address;
   }
@@ -81,11 +86,13 @@ export class HostMemory {
     const region = this.regions.get(address);
     if (region === undefined) return false;
     const first = address / PAGE_BYTES;
-    for (let i = 0; i < region.bytes / PAGE_BYTES; i++) this.pages.delete(first + i);
+    for (let i = 0; i < region.bytes / PAGE_BYTES; i++) {
+      const frame = this.pages.get(first + i)!;
+      if (frame !== UNTOUCHED) this.freeFrames.push(frame);
+      this.pages.delete(first + i);
+    }
     this.regions.delete(address);
-    this.cacheTags.fill(-1);
-    this.cachePages.fill(null);
-    this.cacheWords.fill(null);
+    this.cache.fill(-1);
     return true;
   }
 
@@ -105,25 +112,50 @@ export class HostMemory {
   /** Copies `length` bytes at `address` into `dst[dstOffset..]`. False (nothing copied) if unmapped. */
   read(address: number, dst: Uint8Array, dstOffset: number, length: number): boolean {
     const inPage = pageOffset(address);
-    const wholeBytes = (inPage | 0) === inPage && (length | 0) === length;
-    if (inPage + length <= PAGE_BYTES && length >= 0 && address >= 0 && wholeBytes) {
-      // The common case, one page: no range walk.
-      const page = this.pageForRead(pageOf(address));
-      if (page === undefined) return false;
-      dst.set(page.subarray(inPage, inPage + length), dstOffset);
-      return true;
+    const whole = (inPage | 0) === inPage && (length | 0) === length;
+    if (!(inPage + length <= PAGE_BYTES && length >= 0 && address >= 0 && whole)) {
+      return this.readAcrossPages(address, dst, dstOffset, length);
     }
+    // The common case, one page: no range walk.
+    const frame = this.frameForRead(pageOf(address));
+    if (frame === UNMAPPED) return false;
+    this.copyOut(frame, inPage, dst, dstOffset, length);
+    return true;
+  }
+
+  /** `read` of a run that crosses pages (or a malformed one, which `isMapped` rejects). */
+  private readAcrossPages(
+    address: number,
+    dst: Uint8Array,
+    dstOffset: number,
+    length: number,
+  ): boolean {
     if (!this.isMapped(address, length)) return false;
     let done = 0;
     while (done < length) {
       const at = address + done;
       const inPage = pageOffset(at);
       const n = Math.min(length - done, PAGE_BYTES - inPage);
-      const page = this.pages.get(pageOf(at))?.bytes ?? ZERO_PAGE;
-      dst.set(page.subarray(inPage, inPage + n), dstOffset + done);
+      this.copyOut(this.pages.get(pageOf(at))!, inPage, dst, dstOffset + done, n);
       done += n;
     }
     return true;
+  }
+
+  /** Copies `length` bytes from `inPage` of page frame `frame` (zeros if UNTOUCHED) to `dst`. */
+  private copyOut(
+    frame: number,
+    inPage: number,
+    dst: Uint8Array,
+    dstOffset: number,
+    length: number,
+  ): void {
+    if (frame === UNTOUCHED) {
+      dst.fill(0, dstOffset, dstOffset + length);
+      return;
+    }
+    const at = frameBase(frame) + inPage;
+    dst.set(this.arenas[frame >>> ARENA_SHIFT]!.subarray(at, at + length), dstOffset);
   }
 
   /** Copies `src[srcOffset..srcOffset+length)` to `address`. False (nothing written) if unmapped. */
@@ -136,9 +168,15 @@ export class HostMemory {
       return this.writeAcrossPages(address, src, srcOffset, length);
     }
     // The common case, one page: no range walk, and small copies without a view object.
-    const page = this.pageForWrite(pageOf(address));
-    if (page === null) return false;
-    copyBytes(src, srcOffset, page, inPage, length);
+    const frame = this.frameForWrite(pageOf(address));
+    if (frame < 0) return false;
+    copyBytes(
+      src,
+      srcOffset,
+      this.arenas[frame >>> ARENA_SHIFT]!,
+      frameBase(frame) + inPage,
+      length,
+    );
     return true;
   }
 
@@ -155,10 +193,9 @@ export class HostMemory {
       const at = address + done;
       const inPage = pageOffset(at);
       const n = Math.min(length - done, PAGE_BYTES - inPage);
-      this.writablePage(pageOf(at)).set(
-        src.subarray(srcOffset + done, srcOffset + done + n),
-        inPage,
-      );
+      const frame = this.frameForWrite(pageOf(at));
+      const arena = this.arenas[frame >>> ARENA_SHIFT]!;
+      arena.set(src.subarray(srcOffset + done, srcOffset + done + n), frameBase(frame) + inPage);
       done += n;
     }
     return true;
@@ -166,26 +203,37 @@ export class HostMemory {
 
   /** Reads a little-endian 32-bit word (4-byte aligned). Returns -1 when unmapped. */
   readU32(address: number): number {
-    const words = this.wordsForRead(address);
-    if (words === undefined) return -1;
-    return words.getUint32(pageOffset(address), true);
+    if (!aligned(address, 4)) return -1;
+    const frame = this.frameForRead(pageOf(address));
+    if (frame === UNMAPPED) return -1;
+    if (frame === UNTOUCHED) return 0;
+    return this.arenaWords[frame >>> ARENA_SHIFT]!.getUint32(
+      frameBase(frame) + pageOffset(address),
+      true,
+    );
   }
 
   /** Writes a little-endian 32-bit word (4-byte aligned). Returns false when unmapped. */
   writeU32(address: number, value: number): boolean {
     if (!aligned(address, 4)) return false;
-    const words = this.wordsForWrite(pageOf(address));
-    if (words === null) return false;
-    words.setUint32(pageOffset(address), value, true);
+    const frame = this.frameForWrite(pageOf(address));
+    if (frame < 0) return false;
+    this.arenaWords[frame >>> ARENA_SHIFT]!.setUint32(
+      frameBase(frame) + pageOffset(address),
+      value,
+      true,
+    );
     return true;
   }
 
   /** Reads a little-endian 64-bit value (8-byte aligned, below 2^53). Returns -1 when unmapped. */
   readU64(address: number): number {
     if (!aligned(address, 8)) return this.readU64Unaligned(address);
-    const words = this.wordsForRead(address);
-    if (words === undefined) return -1;
-    const i = pageOffset(address);
+    const frame = this.frameForRead(pageOf(address));
+    if (frame === UNMAPPED) return -1;
+    if (frame === UNTOUCHED) return 0;
+    const words = this.arenaWords[frame >>> ARENA_SHIFT]!;
+    const i = frameBase(frame) + pageOffset(address);
     return words.getUint32(i + 4, true) * 0x1_0000_0000 + words.getUint32(i, true);
   }
 
@@ -203,9 +251,10 @@ export class HostMemory {
     if (!aligned(address, 8))
       return this.writeU32(address, low) && this.writeU32(address + 4, high);
     // Aligned: both halves are in one page.
-    const words = this.wordsForWrite(pageOf(address));
-    if (words === null) return false;
-    const i = pageOffset(address);
+    const frame = this.frameForWrite(pageOf(address));
+    if (frame < 0) return false;
+    const words = this.arenaWords[frame >>> ARENA_SHIFT]!;
+    const i = frameBase(frame) + pageOffset(address);
     words.setUint32(i, low, true);
     words.setUint32(i + 4, high, true);
     return true;
@@ -217,9 +266,10 @@ export class HostMemory {
    */
   writeDescriptor(address: number, w0: number, w1: number, w2: number, w3: number): boolean {
     if (!aligned(address, 16)) return false;
-    const words = this.wordsForWrite(pageOf(address));
-    if (words === null) return false;
-    const i = pageOffset(address);
+    const frame = this.frameForWrite(pageOf(address));
+    if (frame < 0) return false;
+    const words = this.arenaWords[frame >>> ARENA_SHIFT]!;
+    const i = frameBase(frame) + pageOffset(address);
     words.setUint32(i, w0, true);
     words.setUint32(i + 4, w1, true);
     words.setUint32(i + 8, w2, true);
@@ -227,85 +277,64 @@ export class HostMemory {
     return true;
   }
 
-  /** The page to write, materialised if untouched, or null when unmapped. */
-  private pageForWrite(pageNumber: number): Uint8Array | null {
-    const slot = cacheSlot(pageNumber);
-    if (this.cacheTags[slot] === pageNumber) return this.cachePages[slot]!;
-    if (!this.pages.has(pageNumber)) return null;
-    return this.cachePages[this.cacheWritable(pageNumber)]!;
-  }
-
-  /** The page to read (zeros for a mapped page never written), or undefined when unmapped. */
-  private pageForRead(pageNumber: number): Uint8Array | undefined {
-    const slot = cacheSlot(pageNumber);
-    if (this.cacheTags[slot] === pageNumber) return this.cachePages[slot]!;
-    const page = this.pages.get(pageNumber);
-    if (page === undefined) return undefined;
-    if (page === null) return ZERO_PAGE;
-    this.cachePage(pageNumber, page);
-    return page.bytes;
-  }
-
-  /** `pageForWrite` as a view for whole-word stores. */
-  private wordsForWrite(pageNumber: number): DataView | null {
-    const slot = cacheSlot(pageNumber);
-    if (this.cacheTags[slot] === pageNumber) return this.cacheWords[slot]!;
-    if (!this.pages.has(pageNumber)) return null;
-    return this.cacheWords[this.cacheWritable(pageNumber)]!;
-  }
-
   /**
-   * A view of the page holding `address` (4-byte aligned) for whole-word loads: zeros for
-   * a mapped page never written, undefined when unmapped or unaligned.
+   * The frame of mapped page `pageNumber` to write, given one if it has none yet; UNMAPPED
+   * when the page is not mapped.
    */
-  private wordsForRead(address: number): DataView | undefined {
-    if (!aligned(address, 4)) return undefined;
-    const pageNumber = pageOf(address);
-    const slot = cacheSlot(pageNumber);
-    if (this.cacheTags[slot] === pageNumber) return this.cacheWords[slot]!;
-    const page = this.pages.get(pageNumber);
-    if (page === undefined) return undefined;
-    if (page === null) return ZERO_PAGE_WORDS;
-    this.cachePage(pageNumber, page);
-    return page.words;
+  private frameForWrite(pageNumber: number): number {
+    const c = cacheIndex(pageNumber);
+    if (this.cache[c] === pageNumber) return this.cache[c + 1]!;
+    return this.frameForWriteSlow(pageNumber);
   }
 
-  private writablePage(pageNumber: number): Uint8Array {
-    const slot = cacheSlot(pageNumber);
-    if (this.cacheTags[slot] === pageNumber) return this.cachePages[slot]!;
-    return this.cachePages[this.cacheWritable(pageNumber)]!;
-  }
-
-  /** Caches mapped page `pageNumber`, materialising it if untouched; returns its slot. */
-  private cacheWritable(pageNumber: number): number {
-    let page = this.pages.get(pageNumber) ?? null;
-    if (page === null) {
-      page = this.newPage();
-      this.pages.set(pageNumber, page);
+  private frameForWriteSlow(pageNumber: number): number {
+    let frame = this.pages.get(pageNumber);
+    if (frame === undefined) return UNMAPPED;
+    if (frame === UNTOUCHED) {
+      frame = this.newFrame();
+      this.pages.set(pageNumber, frame);
     }
-    return this.cachePage(pageNumber, page);
+    this.cachePage(pageNumber, frame);
+    return frame;
   }
 
-  private cachePage(pageNumber: number, page: Page): number {
-    const slot = cacheSlot(pageNumber);
-    this.cacheTags[slot] = pageNumber;
-    this.cachePages[slot] = page.bytes;
-    this.cacheWords[slot] = page.words;
-    return slot;
+  /** The frame of page `pageNumber`: UNTOUCHED reads as zeros; UNMAPPED when not mapped. */
+  private frameForRead(pageNumber: number): number {
+    const c = cacheIndex(pageNumber);
+    if (this.cache[c] === pageNumber) return this.cache[c + 1]!;
+    const frame = this.pages.get(pageNumber);
+    if (frame === undefined) return UNMAPPED;
+    if (frame !== UNTOUCHED) this.cachePage(pageNumber, frame);
+    return frame;
   }
 
-  /** A zeroed page, cut from the current slab (a new one when it is used up). */
-  private newPage(): Page {
-    if (this.slabPagesTaken === SLAB_PAGES) {
-      this.slab = new ArrayBuffer(SLAB_PAGES * PAGE_BYTES);
-      this.slabPagesTaken = 0;
+  private cachePage(pageNumber: number, frame: number): void {
+    const c = cacheIndex(pageNumber);
+    this.cache[c] = pageNumber;
+    this.cache[c + 1] = frame;
+  }
+
+  /** A zeroed page frame: a freed one if any, else the next of the last arena (a new one when full). */
+  private newFrame(): number {
+    const reused = this.freeFrames.pop();
+    if (reused !== undefined) {
+      const at = frameBase(reused);
+      this.arenas[reused >>> ARENA_SHIFT]!.fill(0, at, at + PAGE_BYTES);
+      return reused;
     }
-    const offset = this.slabPagesTaken++ * PAGE_BYTES;
-    return {
-      bytes: new Uint8Array(this.slab, offset, PAGE_BYTES),
-      words: new DataView(this.slab, offset, PAGE_BYTES),
-    };
+    const frame = this.framesMade++;
+    if ((frame & (ARENA_PAGES - 1)) === 0) {
+      const buffer = new ArrayBuffer(ARENA_PAGES * PAGE_BYTES);
+      this.arenas.push(new Uint8Array(buffer));
+      this.arenaWords.push(new DataView(buffer));
+    }
+    return frame;
   }
+}
+
+/** Where page frame `frame` starts in its arena. */
+function frameBase(frame: number): number {
+  return (frame & (ARENA_PAGES - 1)) << PAGE_SHIFT;
 }
 
 /**
@@ -353,9 +382,12 @@ function aligned(address: number, alignment: number): boolean {
   return address >= 0 && (offset | 0) === offset && (offset & (alignment - 1)) === 0;
 }
 
-/** The page cache slot of a page number: its low bits (exact for every integer below 2^53). */
-function cacheSlot(pageNumber: number): number {
-  return pageNumber & (CACHE_SLOTS - 1);
+/**
+ * Where a page number's entry sits in the page cache: its low bits pick the slot, and a
+ * slot is two numbers (tag, frame). Exact for every integer below 2^53.
+ */
+function cacheIndex(pageNumber: number): number {
+  return (pageNumber & (CACHE_SLOTS - 1)) << 1;
 }
 
 function validRange(address: number, length: number): boolean {

@@ -244,13 +244,28 @@ describe("host memory against a byte-by-byte model", () => {
     );
   });
 
-  it("a freed page reads as unmapped, and a new allocation there starts at zero", () => {
+  it("a freed page reads as unmapped, and its memory comes back zeroed in a new allocation", () => {
     const memory = new HostMemory();
     const a = memory.alloc(PAGE_BYTES);
     expect(memory.writeU32(a, 0xdeadbeef)).toBe(true);
     expect(memory.free(a)).toBe(true);
     expect(memory.readU32(a)).toBe(-1);
     const b = memory.alloc(PAGE_BYTES);
+    // Writing elsewhere in the page gives it memory (the freed page's, reused): still zeros.
+    expect(memory.writeU32(b + 8, 1)).toBe(true);
     expect(memory.readU32(b)).toBe(0);
+    expect(memory.residentBytes).toBe(PAGE_BYTES);
+  });
+
+  it("allocating and freeing for a long time does not grow the memory held", () => {
+    const memory = new HostMemory();
+    for (let i = 0; i < 2000; i++) {
+      const a = memory.alloc(4 * PAGE_BYTES);
+      for (let p = 0; p < 4; p++) memory.writeU32(a + p * PAGE_BYTES, i);
+      expect(memory.residentBytes).toBe(4 * PAGE_BYTES);
+      memory.free(a);
+    }
+    expect(memory.residentBytes).toBe(0);
+    expect(memory.mappedBytes).toBe(0);
   });
 });
