@@ -14,8 +14,8 @@ import { type BenchResult, formatResult } from "./measure.js";
 const cases: (() => BenchResult | Promise<BenchResult>)[] = [
   benchScheduler,
   benchMmio,
-  () => benchNicRx(60, 1, 100_000),
-  () => benchNicRx(60, 16, 100_000),
+  () => benchNicRx(60, 1, 500_000),
+  () => benchNicRx(60, 16, 500_000),
   () => benchNicRx(1514, 1, 20_000),
   () => benchNicLso(64 * 1024, 1448, 20_000),
   () => benchDriverRx(60, 1, 10_000),
