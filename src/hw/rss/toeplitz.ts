@@ -175,7 +175,7 @@ export class ToeplitzTable {
    * (`addressBytes` long, at `srcOffset`), the destination address (at `dstOffset`) and,
    * when `portsOffset` is not -1, the 4 bytes of source and destination port there. The
    * device's per-frame form: no range checks (the parser has bounded every offset; a
-   * caller that has not must use `contribution`), one lookup and XOR per input byte.
+   * caller that has not must use `hash`), one lookup and XOR per input byte.
    * Returns the unsigned 32-bit hash.
    */
   hashTuple(
@@ -222,26 +222,5 @@ export class ToeplitzTable {
       t[((at + 2) << 8) | bytes[portsOffset + 2]!]! ^
       t[((at + 3) << 8) | bytes[portsOffset + 3]!]!
     );
-  }
-
-  /**
-   * What `bytes[offset .. offset + length)` contributes to the hash when it sits at input
-   * position `at`: the hash is linear in the input, so the hash of an input made of several
-   * pieces is the XOR of their contributions, and the pieces need not be gathered into one
-   * array first. `at + length` may not exceed `maxInputLength` (a RangeError otherwise).
-   * Returns a signed 32-bit value; `>>> 0` the final XOR.
-   */
-  contribution(bytes: Uint8Array, offset: number, length: number, at: number): number {
-    if (!Number.isInteger(at) || at < 0 || at + length > this.inputCapacity) {
-      throw new RangeError(
-        `toeplitz: input bytes [${at}, ${at + length}) need a key of at least ${at + length + 4} bytes, ` +
-          `got ${this.inputCapacity + 4}`,
-      );
-    }
-    checkSpan(bytes, offset, length);
-    const table = this.table;
-    let result = 0;
-    for (let i = 0; i < length; i++) result ^= table[((at + i) << 8) | bytes[offset + i]!]!;
-    return result;
   }
 }
