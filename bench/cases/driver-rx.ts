@@ -4,6 +4,7 @@ import { RSS_HASH } from "../../src/driver/rss.js";
 import { Host } from "../../src/host/host.js";
 import { Nic } from "../../src/hw/nic.js";
 import { Scheduler } from "../../src/kernel/scheduler.js";
+import { runUntilSettled } from "../../src/kernel/settle.js";
 import {
   TICKS_PER_MS,
   TICKS_PER_SECOND,
@@ -47,7 +48,7 @@ export async function benchDriverRx(
     delivered += frames.length;
   };
 
-  const init = await settle(scheduler, adapter.initialize());
+  const init = await settle(scheduler, adapter.initialize(), "initialize");
   if (!init.ok) throw new Error(`driver-rx bench: initialize failed: ${init.error.message}`);
   if (queues > 1) {
     const rss = await settle(
@@ -57,6 +58,7 @@ export async function benchDriverRx(
         hashTypes: RSS_HASH.IPV4 | RSS_HASH.UDP_IPV4,
         indirection: Array.from({ length: queues }, (_, i) => i),
       }),
+      "set-rss",
     );
     if (!rss.ok) throw new Error(`driver-rx bench: set-rss failed: ${rss.error.message}`);
   }
@@ -85,22 +87,16 @@ export async function benchDriverRx(
   };
 }
 
-/** Runs simulated time in steps until `promise` settles (the driver's waits are timers). */
-async function settle<T>(scheduler: Scheduler, promise: Promise<T>): Promise<T> {
-  let done = false;
-  let value: T | undefined;
-  promise.then((v) => {
-    done = true;
-    value = v;
+/** Runs simulated time in 10 us steps until `promise` settles (the driver's waits are timers). */
+function settle<T>(scheduler: Scheduler, promise: Promise<T>, what: string): Promise<T> {
+  const stepTicks = 10 * TICKS_PER_US;
+  const step = () => {
+    scheduler.runUntil(scheduler.nowTicks + stepTicks);
+  };
+  return runUntilSettled(promise, step, {
+    what: `driver-rx bench: ${what}`,
+    maxSteps: (100 * TICKS_PER_MS) / stepTicks,
   });
-  const deadline = scheduler.nowTicks + 100 * TICKS_PER_MS;
-  while (!done) {
-    if (scheduler.nowTicks >= deadline) throw new Error("driver-rx bench: request never settled");
-    scheduler.runUntil(scheduler.nowTicks + 10 * TICKS_PER_US);
-    // Let the promise's continuations run.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return value as T;
 }
 
 /** Each processor's busy ticks since the host was built. */

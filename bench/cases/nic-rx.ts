@@ -1,5 +1,7 @@
 import { HostMemory } from "../../src/bus/host-memory.js";
-import { DEFAULT_RSS_KEY } from "../../src/driver/rss.js";
+import { DriverRegisters } from "../../src/driver/registers.js";
+import { DEFAULT_RSS_KEY, RSS_HASH, RssProgram } from "../../src/driver/rss.js";
+import { DESCRIPTOR_BYTES } from "../../src/hw/desc/schema.js";
 import { Nic } from "../../src/hw/nic.js";
 import { Scheduler } from "../../src/kernel/scheduler.js";
 import { TICKS_PER_SECOND, TICKS_PER_US } from "../../src/kernel/ticks.js";
@@ -7,6 +9,7 @@ import { type BenchResult, timed } from "../measure.js";
 import { startLineRateFeed, udpFrame } from "../traffic.js";
 
 const RING = 1024;
+const BUFFER_BYTES = 2048;
 const POLL_TICKS = 20 * TICKS_PER_US;
 /**
  * The run is timed in two parts, and the second also reported on its own: the first
@@ -33,14 +36,18 @@ export function benchNicRx(frameBytes: number, queues: number, simulatedUs: numb
   const bufferAreas: number[] = [];
   const next = new Int32Array(queues);
   for (let q = 0; q < queues; q++) {
-    const ring = memory.alloc(RING * 16);
-    const buffers = memory.alloc(RING * 2048);
-    for (let i = 0; i < RING; i++) memory.writeU64(ring + i * 16, buffers + i * 2048);
+    const ring = memory.alloc(RING * DESCRIPTOR_BYTES);
+    const buffers = memory.alloc(RING * BUFFER_BYTES);
+    for (let i = 0; i < RING; i++)
+      memory.writeU64(ring + i * DESCRIPTOR_BYTES, buffers + i * BUFFER_BYTES);
     nic.mmio.write32(map.offsetOf("RDBAL", q), ring % 2 ** 32);
     nic.mmio.write32(map.offsetOf("RDBAH", q), Math.floor(ring / 2 ** 32));
-    nic.mmio.write32(map.offsetOf("RDLEN", q), RING * 16);
+    nic.mmio.write32(map.offsetOf("RDLEN", q), RING * DESCRIPTOR_BYTES);
     nic.mmio.write32(map.offsetOf("RDT", q), 0);
-    nic.mmio.write32(map.offsetOf("SRRCTL", q), map.fieldMask("SRRCTL", "DROP_EN") | 2);
+    const bufferKiB = BUFFER_BYTES / 1024;
+    const srrctl =
+      map.fieldMask("SRRCTL", "DROP_EN") | (bufferKiB << map.fieldShift("SRRCTL", "BSIZEPACKET"));
+    nic.mmio.write32(map.offsetOf("SRRCTL", q), srrctl);
     nic.mmio.write32(map.offsetOf("RXDCTL", q), map.fieldMask("RXDCTL", "ENABLE"));
     nic.mmio.write32(map.offsetOf("RDT", q), RING - 1);
     rings.push(ring);
@@ -55,9 +62,9 @@ export function benchNicRx(frameBytes: number, queues: number, simulatedUs: numb
       for (let i = next[q]!; i !== head; i = (i + 1) % RING) {
         // The write-back overwrote the buffer address: post the buffer again (read format:
         // buffer address, then a header address of 0).
-        const buffer = bufferAreas[q]! + i * 2048;
+        const buffer = bufferAreas[q]! + i * BUFFER_BYTES;
         const high = Math.floor(buffer / 2 ** 32);
-        memory.writeDescriptor(ring + i * 16, buffer - high * 2 ** 32, high, 0, 0);
+        memory.writeDescriptor(ring + i * DESCRIPTOR_BYTES, buffer - high * 2 ** 32, high, 0, 0);
       }
       next[q] = head;
       nic.mmio.write32(map.offsetOf("RDT", q), (head + RING - 1) % RING);
@@ -89,21 +96,8 @@ export function benchNicRx(frameBytes: number, queues: number, simulatedUs: numb
 
 /** RSS over every queue: the published default key, RETA round robin, IPv4 and UDP/IPv4 hashing. */
 function enableRss(nic: Nic, queues: number): void {
-  const map = nic.regs.map;
-  const key = DEFAULT_RSS_KEY;
-  for (let n = 0; n < 10; n++) {
-    const word =
-      key[4 * n]! | (key[4 * n + 1]! << 8) | (key[4 * n + 2]! << 16) | (key[4 * n + 3]! << 24);
-    nic.mmio.write32(map.offsetOf("RSSRK", n), word >>> 0);
-  }
-  for (let n = 0; n < 32; n++) {
-    const e = (i: number) => (4 * n + i) % queues;
-    nic.mmio.write32(
-      map.offsetOf("RETA", n),
-      (e(0) | (e(1) << 8) | (e(2) << 16) | (e(3) << 24)) >>> 0,
-    );
-  }
-  const rss = 1 << map.fieldShift("MRQC", "MRQE"); // MRQE = RSS
-  const mrqc = map.fieldMask("MRQC", "IPV4") | map.fieldMask("MRQC", "UDP_IPV4") | rss;
-  nic.mmio.write32(map.offsetOf("MRQC"), mrqc >>> 0);
+  const rss = new RssProgram(new DriverRegisters(nic.mmio, nic.regs.map));
+  rss.writeKey(DEFAULT_RSS_KEY);
+  rss.writeTable(Array.from({ length: queues }, (_, q) => q));
+  rss.writeHashTypes(RSS_HASH.IPV4 | RSS_HASH.UDP_IPV4);
 }

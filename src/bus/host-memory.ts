@@ -111,11 +111,8 @@ export class HostMemory {
 
   /** Copies `length` bytes at `address` into `dst[dstOffset..]`. False (nothing copied) if unmapped. */
   read(address: number, dst: Uint8Array, dstOffset: number, length: number): boolean {
-    const inPage = pageOffset(address);
-    const whole = (inPage | 0) === inPage && (length | 0) === length;
-    if (!(inPage + length <= PAGE_BYTES && length >= 0 && address >= 0 && whole)) {
-      return this.readAcrossPages(address, dst, dstOffset, length);
-    }
+    const inPage = offsetInOnePage(address, length);
+    if (inPage < 0) return this.readAcrossPages(address, dst, dstOffset, length);
     // The common case, one page: no range walk.
     const frame = this.frameForRead(pageOf(address));
     if (frame === UNMAPPED) return false;
@@ -154,19 +151,19 @@ export class HostMemory {
       dst.fill(0, dstOffset, dstOffset + length);
       return;
     }
-    const at = frameBase(frame) + inPage;
-    dst.set(this.arenas[frame >>> ARENA_SHIFT]!.subarray(at, at + length), dstOffset);
+    copyBytes(
+      this.arenas[frame >>> ARENA_SHIFT]!,
+      frameBase(frame) + inPage,
+      dst,
+      dstOffset,
+      length,
+    );
   }
 
   /** Copies `src[srcOffset..srcOffset+length)` to `address`. False (nothing written) if unmapped. */
   write(address: number, src: Uint8Array, srcOffset: number, length: number): boolean {
-    const inPage = pageOffset(address);
-    // Negated so that NaN takes the checked path; so does a fractional address or length,
-    // which the typed-array copy would otherwise truncate into a write somewhere else.
-    const whole = (inPage | 0) === inPage && (length | 0) === length;
-    if (!(inPage + length <= PAGE_BYTES && length >= 0 && address >= 0 && whole)) {
-      return this.writeAcrossPages(address, src, srcOffset, length);
-    }
+    const inPage = offsetInOnePage(address, length);
+    if (inPage < 0) return this.writeAcrossPages(address, src, srcOffset, length);
     // The common case, one page: no range walk, and small copies without a view object.
     const frame = this.frameForWrite(pageOf(address));
     if (frame < 0) return false;
@@ -373,6 +370,19 @@ function pageOf(address: number): number {
 /** Where `address` falls in its page (`address % PAGE_BYTES` for a non-negative address). */
 function pageOffset(address: number): number {
   return address - Math.floor(address / PAGE_BYTES) * PAGE_BYTES;
+}
+
+/**
+ * Where `address` falls in its page when [address, address + length) is a well-formed
+ * run within that one page (the fast path of `read` and `write`); -1 otherwise. Written
+ * so that NaN fails every test, and so does a fractional address or length, which the
+ * typed-array copy would otherwise truncate into an access somewhere else: those take the
+ * checked, page-by-page path.
+ */
+function offsetInOnePage(address: number, length: number): number {
+  const inPage = pageOffset(address);
+  const whole = (inPage | 0) === inPage && (length | 0) === length;
+  return inPage + length <= PAGE_BYTES && length >= 0 && address >= 0 && whole ? inPage : -1;
 }
 
 /** True when `address` is a non-negative integer multiple of `alignment` (a power of two, at most a page). */

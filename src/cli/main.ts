@@ -5,7 +5,6 @@ import { runCompare } from "./commands/compare.js";
 import { runDemo } from "./commands/demo.js";
 import { runRegs } from "./commands/regs.js";
 import { runRun } from "./commands/run.js";
-import { failureMessage } from "./failure.js";
 import { COMMAND_HELP, USAGE } from "./help.js";
 import { type ProgressStream, progressBarFor } from "./progress-bar.js";
 import type { CommandIo } from "./results.js";
@@ -84,7 +83,8 @@ function fail(error: unknown, err: Print): number {
     err(`nicsim: ${error.message}\nRun 'nicsim --help' for usage.`);
     return 2;
   }
-  err(`nicsim: ${failureMessage(error)}`);
+  // A ScenarioError's message lists every problem, one per line.
+  err(`nicsim: ${error instanceof Error ? error.message : String(error)}`);
   return 1;
 }
 

@@ -3,7 +3,8 @@ import { dirname } from "node:path";
 import { comparisonRows } from "../report/comparison.js";
 import { runsJson, type ScenarioInfo, writeReport } from "../report/index.js";
 import type { RunSummary } from "../sim/metrics/run-summary.js";
-import type { Scenario } from "../sim/scenario/index.js";
+import { type RunOptions, runScenario, type Scenario } from "../sim/scenario/index.js";
+import type { VmqPolicyName } from "../switch/vmq/vmq-policy.js";
 import type { ParsedArgs } from "./args.js";
 import type { ProgressBar } from "./progress-bar.js";
 import { formatTextTable, wrapText } from "./text-table.js";
@@ -49,6 +50,32 @@ export function checkOutputPaths(outDir: string | undefined, pcapPath?: string):
       throw new Error(`--pcap: folder '${folder}' does not exist`);
     }
   }
+}
+
+/**
+ * Runs `scenario` under each of `policies` in turn, with the same seed, under one
+ * progress bar; returns their summaries in that order.
+ */
+export async function runPolicies(
+  io: CommandIo,
+  scenario: Scenario,
+  policies: readonly VmqPolicyName[],
+  options: Omit<RunOptions, "onProgress">,
+): Promise<RunSummary[]> {
+  const summaries: RunSummary[] = [];
+  try {
+    for (const [i, policy] of policies.entries()) {
+      const of = policies.length > 1 ? `, ${i + 1} of ${policies.length}` : "";
+      const label = `${scenario.name} (${policy}${of})`;
+      const onProgress = (fraction: number) =>
+        io.progress?.update((i + fraction) / policies.length, label);
+      summaries.push(await runScenario(scenario, policy, { ...options, onProgress }));
+    }
+  } finally {
+    // Cleared on failure too, so the error message starts on a clean line.
+    io.progress?.finish();
+  }
+  return summaries;
 }
 
 export function scenarioInfo(scenario: Scenario, durationMs: number | undefined): ScenarioInfo {

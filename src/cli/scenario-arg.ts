@@ -24,17 +24,11 @@ export function scenarioPath(arg: string): string {
       throw new Error(`scenario '${arg}' is a directory, not a file`);
     return arg;
   }
-  const builtins = builtinNames();
+  const builtins = listBuiltinScenarios();
   const name = arg.replace(/\.json$/, "");
   if (builtins.includes(name)) return join(BUILTIN_SCENARIOS_DIR, `${name}.json`);
   throw new Error(
     `scenario '${arg}' not found: no such file, and no built-in scenario of that name ` +
       `(built-in: ${builtins.join(", ") || "none"})`,
   );
-}
-
-function builtinNames(): string[] {
-  return listBuiltinScenarios()
-    .map((n) => n.replace(/\.json$/, ""))
-    .sort();
 }

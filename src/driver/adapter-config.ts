@@ -29,11 +29,6 @@ export interface AdapterOptions {
   /** The processor of RSS queue 0 (the default queue); RSS queue i runs on base + i. */
   readonly rssBaseProcessor?: number;
   /**
-   * Charge `costs.isrCycles` in the ISR and `costs.dpcCycles` in each DPC. Off by default:
-   * the host charges a work item's fixed cost when it runs it.
-   */
-  readonly chargeFixedCosts?: boolean;
-  /**
    * Model a driver that indicates its receive buffers in place, as an NDIS miniport does
    * (and, with VMQ, into buffers in the VM's memory): the copy this model makes out of each
    * DMA buffer to lend the frame costs no cycles. The layer above then charges the copies
@@ -61,7 +56,6 @@ export interface AdapterConfig {
   readonly moderationUs: number;
   readonly rssQueues: number;
   readonly rssBaseProcessor: number;
-  readonly chargeFixedCosts: boolean;
   readonly indicateInPlace: boolean;
   readonly dropWhenRingFull: boolean;
 }
@@ -76,7 +70,6 @@ export function resolveConfig(options: AdapterOptions): AdapterConfig {
     moderationUs: options.moderationUs ?? 10,
     rssQueues: options.rssQueues ?? 1,
     rssBaseProcessor: options.rssBaseProcessor ?? 0,
-    chargeFixedCosts: options.chargeFixedCosts ?? false,
     indicateInPlace: options.indicateInPlace ?? false,
     dropWhenRingFull: options.dropWhenRingFull ?? false,
   };

@@ -14,7 +14,7 @@ import type { DpcCounters } from "./dpc.js";
 import { type FaultRecord, takeFault } from "./faults.js";
 import { FilterTable } from "./filters.js";
 import { InterruptVectors, NO_VECTOR } from "./interrupts.js";
-import { DEVICE_POLL, pollUntil, QUEUE_POLL } from "./poll.js";
+import { DEVICE_POLL, pollUntil } from "./poll.js";
 import { type QueueInfo, QueueManager } from "./queue-manager.js";
 import type { ReceivedFrame } from "./received-frame.js";
 import type { DriverRegisters } from "./registers.js";
@@ -33,9 +33,9 @@ import { type Statistics, StatisticsCollector } from "./statistics.js";
 export type { AdapterOptions } from "./adapter-config.js";
 
 /** The largest frame the driver lets the device accept, FCS included: 1518 plus a VLAN tag. */
-export const MAX_TAGGED_FRAME_BYTES = 1522;
-export type { FaultRecord } from "./faults.js";
-export type { QueueInfo } from "./queue-manager.js";
+const MAX_TAGGED_FRAME_BYTES = 1522;
+/** A halt waits for its queues whatever happens meanwhile. */
+const always = () => true;
 
 /** Where received frames go: one call per queue per DPC run (the frames are lent). */
 export type ReceiveHandler = (queue: number, frames: readonly ReceivedFrame[]) => void;
@@ -146,6 +146,10 @@ export class Adapter {
    * Stops everything and gives the memory back: receive stops at once; sends in flight
    * finish (the rest complete as aborted); interrupts are masked; DMA is disabled and
    * the rings and buffers freed. Settles in simulated time.
+   *
+   * Memory the device may still write is never freed: if it does not report the queues
+   * stopped, their rings and buffers are freed only once DMA mastering is off, and kept
+   * (leaked) if that never happens either.
    */
   halt(): Promise<void> {
     const live = this.live;
@@ -153,18 +157,20 @@ export class Adapter {
     this.currentState = "halting";
     const queues = live.queues.all();
     for (const q of queues) live.queues.beginClose(q);
+    const releaseAll = () => {
+      for (const q of queues) live.queues.release(q);
+    };
     return new Promise((resolve) => {
-      const sendsDone = () => queues.every((q) => q.tx.pendingSends === 0);
-      pollUntil(this.scheduler, "halt.sends", sendsDone, QUEUE_POLL, () => {
-        for (const q of queues) q.tx.stop();
-        const stopped = () => queues.every((q) => q.rx.stopped() && q.tx.stopped());
-        pollUntil(this.scheduler, "halt.stop", stopped, QUEUE_POLL, () => {
-          this.currentState = "halted";
-          live.vectors.disableAll();
-          for (const q of queues) live.queues.release(q);
-          live.regs.setField("CTRL", "PCIE_MASTER_DISABLE", 1);
-          const idle = () => live.regs.readField("STATUS", "MASTER_ENABLED") === 0;
-          pollUntil(this.scheduler, "halt.master", idle, DEVICE_POLL, () => resolve());
+      live.queues.stopQueues(queues, "halt", always, (outcome) => {
+        this.currentState = "halted";
+        live.vectors.disableAll();
+        const stopped = outcome === "stopped";
+        if (stopped) releaseAll();
+        live.regs.setField("CTRL", "PCIE_MASTER_DISABLE", 1);
+        const idle = () => live.regs.readField("STATUS", "MASTER_ENABLED") === 0;
+        pollUntil(this.scheduler, "halt.master", idle, DEVICE_POLL, (masterIdle) => {
+          if (!stopped && masterIdle) releaseAll();
+          resolve();
         });
       });
     });
@@ -323,7 +329,6 @@ export class Adapter {
   private readonly miscIsr: InterruptRoutine = () => {
     const live = this.live;
     if (live === null) return;
-    if (this.config.chargeFixedCosts) this.host.charge("isr", this.host.costs.isrCycles);
     this.faultInterrupts++;
     this.fault = takeFault(live.regs, this.host.nowTicks()) ?? this.fault;
   };

@@ -12,7 +12,6 @@ export interface DeviceIdentity {
   readonly queues: number;
   /** MSI-X vectors (DEVCAP.VECTORS). */
   readonly vectors: number;
-  readonly mapVersion: { readonly major: number; readonly minor: number };
   /** Register access sized for this device's queue and vector counts. */
   readonly regs: DriverRegisters;
 }
@@ -91,15 +90,11 @@ function identify(regs: DriverRegisters): BringUpError | null {
 function describe(mmio: MmioPort, probe: DriverRegisters): DeviceIdentity {
   const queues = probe.readField("DEVCAP", "QUEUES");
   const vectors = probe.readField("DEVCAP", "VECTORS");
-  const mapVersion = {
-    major: probe.readField("DEVVER", "MAJOR"),
-    minor: probe.readField("DEVVER", "MINOR"),
-  };
   const regs = new DriverRegisters(
     mmio,
     buildRegisterMap(resolveDeviceParams({ queues, vectors })),
   );
-  return { queues, vectors, mapVersion, regs };
+  return { queues, vectors, regs };
 }
 
 function failure(kind: "master-disable-timeout" | "reset-timeout", message: string): BringUpResult {

@@ -10,8 +10,6 @@ export interface DpcEnvironment {
   readonly vectors: InterruptVectors;
   /** Frames taken per queue per DPC run before yielding (receive throttling). */
   readonly rxBudget: number;
-  /** Whether to charge `costs.dpcCycles` here (for a host that does not). */
-  readonly chargeDpcCycles: boolean;
   /** Whether the copy out of each receive buffer costs cycles (see `indicateInPlace`). */
   readonly chargeReceiveCopy: boolean;
   /** False once the adapter is halting for good: DPCs then do nothing. */
@@ -119,7 +117,6 @@ export class ProcessorDpc {
     const env = this.env;
     if (!env.active()) return;
     const host = env.host;
-    if (env.chargeDpcCycles) host.charge("dpc", host.costs.dpcCycles);
     env.counters.dpcRuns++;
     let more = false;
     let serviceCycles = 0;

@@ -52,11 +52,6 @@ export class FilterTable {
     this.entries = new Array<FilterEntry | null>(regs.count("RAL")).fill(null);
   }
 
-  /** Slots in use. */
-  get used(): number {
-    return this.entries.filter((e) => e !== null).length;
-  }
-
   /** The queue other than `exceptQueue` that `mac`/`vlan` already steers to, or -1. */
   conflict(mac: MacAddress, vlan: number | undefined, exceptQueue: number): number {
     const entry = this.entries.find(

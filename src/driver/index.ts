@@ -10,7 +10,14 @@ export type { AdapterOptions } from "./adapter-config.js";
 export type { BringUpError, DeviceIdentity } from "./bring-up.js";
 export { BufferPool, RX_BUFFER_BYTES } from "./buffer-pool.js";
 export type { FaultRecord } from "./faults.js";
-export { formatMac, type MacAddress, VLAN_MAX, VLAN_MIN } from "./filters.js";
+export {
+  formatMac,
+  type MacAddress,
+  macProblem,
+  VLAN_MAX,
+  VLAN_MIN,
+  vlanProblem,
+} from "./filters.js";
 export type { QueueInfo } from "./queue-manager.js";
 export type { ChecksumResult, ReceivedFrame } from "./received-frame.js";
 export {

@@ -5,6 +5,8 @@ import type { DriverRegisters } from "./registers.js";
 const TWO_32 = 0x1_0000_0000;
 /** Returned by `allocate` when every vector is taken. */
 export const NO_VECTOR = -1;
+/** EITR's unit, in microseconds. */
+export const MODERATION_UNIT_US = EITR_UNIT_NS / 1000;
 
 /** A moderation interval as the device holds it. */
 export interface Moderation {
@@ -31,6 +33,8 @@ export class InterruptVectors {
   readonly count: number;
   /** The vector for other causes, or NO_VECTOR when the device has only one vector. */
   readonly miscVector: number;
+  /** The longest moderation interval EITR holds, in microseconds. */
+  readonly maxModerationUs: number;
   private readonly regs: DriverRegisters;
   private readonly host: HostServices;
   private readonly byProcessor: Int32Array;
@@ -44,6 +48,7 @@ export class InterruptVectors {
     this.miscVector = this.count > 1 ? this.count - 1 : NO_VECTOR;
     this.byProcessor = new Int32Array(host.processorCount).fill(NO_VECTOR);
     this.processorOf = new Int32Array(this.count).fill(-1);
+    this.maxModerationUs = regs.fieldMax("EITR", "INTERVAL") * MODERATION_UNIT_US;
     this.defaultModeration = this.moderation(moderationUs) ?? this.moderation(0)!;
   }
 
@@ -133,21 +138,14 @@ export class InterruptVectors {
   /** The moderation `intervalUs` makes, or null when EITR cannot hold it. */
   moderation(intervalUs: number): Moderation | null {
     if (!Number.isFinite(intervalUs) || intervalUs < 0) return null;
-    const unitUs = EITR_UNIT_NS / 1000;
-    const units = Math.round(intervalUs / unitUs);
+    const units = Math.round(intervalUs / MODERATION_UNIT_US);
     if (units > this.regs.fieldMax("EITR", "INTERVAL")) return null;
-    return { units, intervalUs: units * unitUs };
+    return { units, intervalUs: units * MODERATION_UNIT_US };
   }
 
   /** Sets `vector`'s moderation interval without restarting the running one (CNT_WDIS). */
   writeModeration(vector: number, moderation: Moderation): void {
     this.regs.writeFields("EITR", { INTERVAL: moderation.units, CNT_WDIS: 1 }, vector);
-  }
-
-  /** The moderation `vector` runs with. */
-  readModeration(vector: number): Moderation {
-    const units = this.regs.readField("EITR", "INTERVAL", vector);
-    return { units, intervalUs: (units * EITR_UNIT_NS) / 1000 };
   }
 
   /** Masks every vector (EIMC) and every MSI-X entry: no message may leave. */

@@ -35,6 +35,12 @@ export interface QueueInfo {
 /** Why a free did not complete. */
 export type CloseFailure = "halting" | "timeout";
 
+/**
+ * How `stopQueues` ended: every queue stopped; the device did not report them stopped in
+ * time (it may still write their buffers); or `keepGoing` said to stop waiting.
+ */
+export type StopOutcome = "stopped" | "timeout" | "abandoned";
+
 /** What the queue manager needs from the adapter. */
 export interface QueueManagerParts {
   readonly regs: DriverRegisters;
@@ -79,7 +85,6 @@ export class QueueManager {
       host: parts.host,
       vectors: parts.vectors,
       rxBudget: parts.config.rxBudget,
-      chargeDpcCycles: parts.config.chargeFixedCosts,
       chargeReceiveCopy: !parts.config.indicateInPlace,
       active: () => parts.active(),
       indicateReceive: (queue, frames) => parts.indicateReceive(queue, frames),
@@ -125,7 +130,6 @@ export class QueueManager {
    */
   readonly isr: InterruptRoutine = (vector, processor) => {
     const host = this.parts.host;
-    if (this.parts.config.chargeFixedCosts) host.charge("isr", host.costs.isrCycles);
     this.interrupts++;
     const dpc = this.dpcByVector[vector];
     if (dpc === undefined) return;
@@ -179,7 +183,6 @@ export class QueueManager {
    * `done` gets the handover's tick, or null if a halt cancelled it.
    */
   move(q: QueueContext, processor: number, done: (atTicks: Ticks | null) => void): void {
-    q.affinity = processor;
     q.handover = { kind: "move", processor, done };
     this.wake(q);
   }
@@ -196,32 +199,46 @@ export class QueueManager {
    * rings and buffers. `done(null)` once released.
    */
   close(q: QueueContext, done: (failure: CloseFailure | null) => void): void {
-    const scheduler = this.parts.scheduler;
     const running = () => this.parts.running();
     this.beginClose(q);
     // A halt that starts meanwhile takes the queue over (and releases it): stop here.
-    pollUntil(
-      scheduler,
-      "free.sends",
-      () => q.tx.pendingSends === 0,
-      QUEUE_POLL,
-      () => {
-        if (!running()) return done("halting");
-        q.tx.stop();
-        const stopped = () => q.rx.stopped() && q.tx.stopped();
-        pollUntil(scheduler, "free.stop", stopped, QUEUE_POLL, (ok) => {
-          if (!running() || !ok) return done(ok ? "halting" : "timeout");
-          q.handover = {
-            kind: "detach",
-            done: (detached) => {
-              if (detached) this.release(q);
-              done(detached ? null : "halting");
-            },
-          };
-          this.wake(q);
-        });
-      },
-    );
+    this.stopQueues([q], "free", running, (outcome) => {
+      if (outcome === "timeout") return done("timeout");
+      if (outcome === "abandoned" || !running()) return done("halting");
+      q.handover = {
+        kind: "detach",
+        done: (detached) => {
+          if (detached) this.release(q);
+          done(detached ? null : "halting");
+        },
+      };
+      this.wake(q);
+    });
+  }
+
+  /**
+   * The middle of a free or a halt, after `beginClose`: waits for the sends in flight to
+   * finish, stops transmit, and waits until the device reports both directions of every
+   * queue stopped; only then may their rings and buffers be freed. A send that never
+   * finishes does not stop it (the transmit stop ends it; `release` completes it as
+   * aborted). `keepGoing` is asked before transmit is stopped.
+   */
+  stopQueues(
+    queues: readonly QueueContext[],
+    name: string,
+    keepGoing: () => boolean,
+    done: (outcome: StopOutcome) => void,
+  ): void {
+    const scheduler = this.parts.scheduler;
+    const sendsDone = () => queues.every((q) => q.tx.pendingSends === 0);
+    pollUntil(scheduler, `${name}.sends`, sendsDone, QUEUE_POLL, () => {
+      if (!keepGoing()) return done("abandoned");
+      for (const q of queues) q.tx.stop();
+      const stopped = () => queues.every((q) => q.rx.stopped() && q.tx.stopped());
+      pollUntil(scheduler, `${name}.stop`, stopped, QUEUE_POLL, (ok) =>
+        done(ok ? "stopped" : "timeout"),
+      );
+    });
   }
 
   /**

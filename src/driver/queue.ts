@@ -38,11 +38,6 @@ export class QueueContext {
    * sends). It changes only inside that DPC, in a handover; -1 once detached.
    */
   owner: number;
-  /**
-   * The processor the queue was last asked to run on: equal to `owner` except while a
-   * move is pending.
-   */
-  affinity: number;
   /** The receive filter steering to this queue, or -1. */
   filter = -1;
   /** A handover waiting for the owner DPC, or null. */
@@ -63,7 +58,15 @@ export class QueueContext {
     this.rx = rx;
     this.tx = tx;
     this.owner = processor;
-    this.affinity = processor;
+  }
+
+  /**
+   * The processor the queue was last asked to run on: the target of a pending move, else
+   * `owner` (a move cancelled by a free or halt leaves it where it is).
+   */
+  get affinity(): number {
+    const handover = this.handover;
+    return handover?.kind === "move" ? handover.processor : this.owner;
   }
 
   /** True when a received frame or a send completion is waiting for the owner DPC. */

@@ -7,16 +7,21 @@ export type ChecksumResult = "not-checked" | "good" | "bad";
  * One received frame as the driver indicates it upward.
  *
  * Ownership, NDIS-style: everything here is lent for the duration of the `onReceive`
- * call and no longer. `bytes` is a view into the driver's per-processor staging area, the
- * record itself and the array holding it are reused for the next batch. A receiver that
- * keeps anything copies it (`frame.bytes.slice()`), the way an NDIS protocol must copy a
+ * call and no longer. `bytes` is the driver's per-processor staging area, which holds
+ * every frame of the batch (the frame is `bytes[offset, offset + length)`, the way the
+ * device model passes frames: no view object per frame); the area, the record and the
+ * array holding it are reused for the next batch. A receiver that keeps anything copies
+ * it (`bytes.slice(offset, offset + length)`), the way an NDIS protocol must copy a
  * receive indicated with the resources flag before returning. The DMA buffer the device
  * wrote was already handed back to the ring when the frame was taken: a slow receiver
  * never starves the device of buffers.
  */
 export interface ReceivedFrame {
-  /** The frame, Ethernet header to payload end, FCS excluded (`bytes.length === length`). */
+  /** The staging area holding the frame (and the rest of its batch). */
   readonly bytes: Uint8Array;
+  /** Where the frame starts in `bytes`: its Ethernet header. */
+  readonly offset: number;
+  /** The frame's bytes, Ethernet header to payload end, FCS excluded. */
   readonly length: number;
   /** The queue whose ring the frame arrived in. */
   readonly queue: number;
@@ -43,6 +48,7 @@ export interface ReceivedFrame {
 /** The mutable record behind `ReceivedFrame`, reused from batch to batch. */
 export class ReceivedFrameRecord implements ReceivedFrame {
   bytes: Uint8Array = EMPTY;
+  offset = 0;
   length = 0;
   queue = 0;
   rssHash = 0;
@@ -68,14 +74,14 @@ export class ReceiveStaging {
   private store = new Uint8Array(64 * 2048);
   private used = 0;
 
-  /** Starts a new batch: earlier views become free for reuse. */
+  /** Starts a new batch: the room earlier frames took becomes free for reuse. */
   reset(): void {
     this.used = 0;
   }
 
   /**
    * Room for `length` bytes: returns the array and sets `offset`. When the area is full a
-   * bigger one replaces it; views already lent keep the old one alive until they go.
+   * bigger one replaces it; records of the batch filled before keep the old one.
    */
   reserve(length: number): Uint8Array {
     if (this.used + length > this.store.length) {

@@ -1,11 +1,12 @@
 import type { MmioPort } from "../bus/mmio-port.js";
 import type { RegisterMap } from "../hw/regs/register-map.js";
 import {
+  accessMask,
   type FieldAccess,
   type FieldDef,
   fieldMask,
+  fieldMaxValue,
   instanceCount,
-  instanceOffset,
   type RegisterDef,
 } from "../hw/regs/schema.js";
 
@@ -112,6 +113,18 @@ export type ReadableRegister =
 
 type Role = keyof Roles;
 
+// The roles each access accepts, built once: `write` and `strobe` run in every DPC.
+const READ_ROLES: readonly Role[] = ["rmw", "writeWhole", "readOnly", "w1c", "strobe"];
+const WRITE_ROLES: readonly Role[] = ["rmw", "writeWhole", "strobe"];
+const RMW_ROLES: readonly Role[] = ["rmw"];
+const W1C_ROLES: readonly Role[] = ["w1c"];
+const STROBE_ROLES: readonly Role[] = ["strobe"];
+const COUNTER32_ROLES: readonly Role[] = ["counter32"];
+const COUNTER64_ROLES: readonly Role[] = ["counter64"];
+
+/** The fields a read-modify-write keeps: the RW ones (everything else is written as 0). */
+const isRw = (access: FieldAccess) => access === "rw";
+
 /** How the definitions say a register behaves, which must match the role the driver gives it. */
 function roleOf(def: RegisterDef): Role | "counter64-half" | "other" {
   if (def.counter !== undefined) return def.counter.width === 64 ? "counter64-half" : "counter32";
@@ -124,16 +137,6 @@ function roleOf(def: RegisterDef): Role | "counter64-half" | "other" {
   return "other";
 }
 
-/** Where a register's instances are, and its definition, resolved once. */
-interface Layout {
-  readonly def: RegisterDef;
-  readonly base: number;
-  readonly stride: number;
-  readonly count: number;
-  /** Bits a read-modify-write keeps: the RW fields (everything else is written as 0). */
-  readonly keepMask: number;
-}
-
 /** Field values by name, for `compose`. */
 export type FieldValues = Readonly<Record<string, number>>;
 
@@ -143,9 +146,10 @@ export type FieldValues = Readonly<Record<string, number>>;
  *
  * - `ackW1c` writes only the mask given: never a read-modify-write, which would clear
  *   events nobody has handled. Only W1C registers are accepted.
- * - `readCounter32`/`readCounter64` are the only way to read a counter, because a read
- *   clears it: the caller must mean to consume the count. 64-bit counters are read low
- *   half first (that read latches the high half), as the reference requires.
+ * - `readCounter32`/`readCounter64` (or `readCounter`, either width) are the only way to
+ *   read a counter, because a read clears it: the caller must mean to consume the count.
+ *   64-bit counters are read low half first (that read latches the high half), as the
+ *   reference requires.
  * - `setField` read-modify-writes one field of a register whose read has no side effect
  *   and whose other bits survive being written back: RW fields keep their value, SC
  *   bits are written 0 (no action). `readField` reads any side-effect-free register.
@@ -158,20 +162,11 @@ export type FieldValues = Readonly<Record<string, number>>;
 export class DriverRegisters {
   readonly map: RegisterMap;
   private readonly mmio: MmioPort;
-  private readonly layouts = new Map<string, Layout>();
   private readonly roles = new Map<string, Role>();
 
   constructor(mmio: MmioPort, map: RegisterMap) {
     this.mmio = mmio;
     this.map = map;
-    for (const def of map.registers) {
-      const keepMask = def.fields
-        .filter((f) => f.access === "rw")
-        .reduce((m, f) => (m | fieldMask(f)) >>> 0, 0);
-      const count = instanceCount(def);
-      const stride = count > 1 ? instanceOffset(def, 1) - instanceOffset(def, 0) : 0;
-      this.layouts.set(def.name, { def, base: def.offset, stride, count, keepMask });
-    }
     const problems: string[] = [];
     for (const [role, names] of Object.entries(REGISTER_ROLES) as [Role, readonly string[]][]) {
       for (const name of names) {
@@ -187,28 +182,19 @@ export class DriverRegisters {
 
   /** Instances of register `reg` (queues, vectors...). */
   count(reg: string): number {
-    return this.layout(reg).count;
-  }
-
-  /** The byte offset of instance `n` of `reg`; throws on an unknown name or instance. */
-  offsetOf(reg: string, n = 0): number {
-    const l = this.layout(reg);
-    if (!Number.isInteger(n) || n < 0 || n >= l.count) {
-      throw new RangeError(`${reg}[${n}]: instance out of range 0..${l.count - 1}`);
-    }
-    return l.base + n * l.stride;
+    return instanceCount(this.def(reg));
   }
 
   /** Reads a register whose read has no side effect. */
   read(reg: ReadableRegister, n = 0): number {
-    this.expectRole(reg, ["rmw", "writeWhole", "readOnly", "w1c", "strobe"], "read");
-    return this.mmio.read32(this.offsetOf(reg, n)) >>> 0;
+    this.expectRole(reg, READ_ROLES, "read");
+    return this.mmio.read32(this.map.offsetOf(reg, n)) >>> 0;
   }
 
   /** Writes a whole register value (other fields get what `value` holds for them). */
   write(reg: WritableRegister, value: number, n = 0): void {
-    this.expectRole(reg, ["rmw", "writeWhole", "strobe"], "write");
-    this.mmio.write32(this.offsetOf(reg, n), value >>> 0);
+    this.expectRole(reg, WRITE_ROLES, "write");
+    this.mmio.write32(this.map.offsetOf(reg, n), value >>> 0);
   }
 
   /** Writes `fields` (every other field 0): `writeFields("IVAR", { RX_VECTOR: 3, RX_VALID: 1 }, q)`. */
@@ -226,47 +212,55 @@ export class DriverRegisters {
    * (one read, one write).
    */
   setField(reg: RmwRegister, field: string, value: number, n = 0): void {
-    this.expectRole(reg, ["rmw"], "setField");
+    this.expectRole(reg, RMW_ROLES, "setField");
     const def = this.field(reg, field);
     if (def.access !== "rw") throw new Error(`setField ${reg}.${field}: field is ${def.access}`);
-    const mask = fieldMask(def);
-    const current = this.mmio.read32(this.offsetOf(reg, n)) & this.layout(reg).keepMask;
-    this.mmio.write32(this.offsetOf(reg, n), ((current & ~mask) | this.place(def, value)) >>> 0);
+    const offset = this.map.offsetOf(reg, n);
+    const current = this.mmio.read32(offset) & accessMask(this.def(reg), isRw);
+    this.mmio.write32(offset, ((current & ~fieldMask(def)) | this.place(def, value)) >>> 0);
   }
 
   /** Writes 1 to self-clearing field `field` (starts its action), keeping the RW fields. */
   startAction(reg: RmwRegister, field: string, n = 0): void {
-    this.expectRole(reg, ["rmw"], "startAction");
+    this.expectRole(reg, RMW_ROLES, "startAction");
     const def = this.field(reg, field);
     if (def.access !== "sc") throw new Error(`startAction ${reg}.${field}: field is ${def.access}`);
-    const current = this.mmio.read32(this.offsetOf(reg, n)) & this.layout(reg).keepMask;
-    this.mmio.write32(this.offsetOf(reg, n), (current | fieldMask(def)) >>> 0);
+    const offset = this.map.offsetOf(reg, n);
+    const current = this.mmio.read32(offset) & accessMask(this.def(reg), isRw);
+    this.mmio.write32(offset, (current | fieldMask(def)) >>> 0);
   }
 
   /** Acknowledges the events in `mask` of a W1C register: writes exactly `mask`, nothing read. */
   ackW1c(reg: W1cRegister, mask: number, n = 0): void {
-    this.expectRole(reg, ["w1c"], "ackW1c");
-    this.mmio.write32(this.offsetOf(reg, n), mask >>> 0);
+    this.expectRole(reg, W1C_ROLES, "ackW1c");
+    this.mmio.write32(this.map.offsetOf(reg, n), mask >>> 0);
   }
 
   /** Writes the 1 bits of `mask` to a W1S/WO register (enable, disable or raise vectors). */
   strobe(reg: StrobeRegister, mask: number, n = 0): void {
-    this.expectRole(reg, ["strobe"], "strobe");
-    this.mmio.write32(this.offsetOf(reg, n), mask >>> 0);
+    this.expectRole(reg, STROBE_ROLES, "strobe");
+    this.mmio.write32(this.map.offsetOf(reg, n), mask >>> 0);
   }
 
   /** Reads (and so clears) a 32-bit counter. */
   readCounter32(reg: Counter32Register, n = 0): number {
-    this.expectRole(reg, ["counter32"], "readCounter32");
-    return this.mmio.read32(this.offsetOf(reg, n)) >>> 0;
+    this.expectRole(reg, COUNTER32_ROLES, "readCounter32");
+    return this.mmio.read32(this.map.offsetOf(reg, n)) >>> 0;
   }
 
   /** Reads (and so clears) a 64-bit counter: the low half first, which latches the high half. */
   readCounter64(pair: Counter64Pair, n = 0): number {
-    this.expectRole(pair, ["counter64"], "readCounter64");
-    const low = this.mmio.read32(this.offsetOf(`${pair}L`, n)) >>> 0;
-    const high = this.mmio.read32(this.offsetOf(`${pair}H`, n)) >>> 0;
+    this.expectRole(pair, COUNTER64_ROLES, "readCounter64");
+    const low = this.mmio.read32(this.map.offsetOf(`${pair}L`, n)) >>> 0;
+    const high = this.mmio.read32(this.map.offsetOf(`${pair}H`, n)) >>> 0;
     return high * 0x1_0000_0000 + low;
+  }
+
+  /** Reads (and so clears) a counter of either width, as `readCounter32`/`readCounter64`. */
+  readCounter(reg: Counter32Register | Counter64Pair, n = 0): number {
+    return this.roles.get(reg) === "counter64"
+      ? this.readCounter64(reg as Counter64Pair, n)
+      : this.readCounter32(reg as Counter32Register, n);
   }
 
   /** A register value with `fields` set (named fields only; values range-checked). */
@@ -278,8 +272,7 @@ export class DriverRegisters {
 
   /** The largest value field `field` of `reg` holds. */
   fieldMax(reg: string, field: string): number {
-    const def = this.field(reg, field);
-    return fieldMask(def) >>> def.lsb;
+    return fieldMaxValue(this.field(reg, field));
   }
 
   /** The definition's reset value of field `field` of `reg` (e.g. IDENT.MAGIC). */
@@ -288,7 +281,7 @@ export class DriverRegisters {
   }
 
   private place(def: FieldDef, value: number): number {
-    const max = fieldMask(def) >>> def.lsb;
+    const max = fieldMaxValue(def);
     if (!Number.isInteger(value) || value < 0 || value > max) {
       throw new RangeError(`field ${def.name}: value ${value} outside 0..${max}`);
     }
@@ -296,15 +289,14 @@ export class DriverRegisters {
   }
 
   private field(reg: string, field: string): FieldDef {
-    const def = this.layout(reg).def.fields.find((f) => f.name === field);
+    const def = this.def(reg).fields.find((f) => f.name === field);
     if (def === undefined) throw new Error(`register ${reg} has no field ${field}`);
     return def;
   }
 
-  private layout(reg: string): Layout {
-    const l = this.layouts.get(reg);
-    if (l === undefined) throw new Error(`no register named ${reg}`);
-    return l;
+  /** The definition of `reg`; throws when the map has none. */
+  private def(reg: string): RegisterDef {
+    return this.map.registers[this.map.indexOf(reg)]!;
   }
 
   private expectRole(reg: string, allowed: readonly Role[], op: string): void {
@@ -317,17 +309,17 @@ export class DriverRegisters {
   /** Null when the definitions agree that `name` has `role`, else what disagrees. */
   private checkRole(name: string, role: Role): string | null {
     if (role === "counter64") return this.checkCounterPair(name);
-    const l = this.layouts.get(name);
-    if (l === undefined) return `${name}: not in the map (the driver treats it as ${role})`;
-    const actual = roleOf(l.def);
+    const def = this.map.byName(name);
+    if (def === undefined) return `${name}: not in the map (the driver treats it as ${role})`;
+    const actual = roleOf(def);
     if (actual === role) return null;
-    const fields = l.def.fields.map((f) => `${f.name}:${f.access}`).join(", ");
+    const fields = def.fields.map((f) => `${f.name}:${f.access}`).join(", ");
     return `${name}: the driver treats it as ${role}, the map defines ${actual} (${fields})`;
   }
 
   private checkCounterPair(pair: string): string | null {
-    const low = this.layouts.get(`${pair}L`)?.def.counter;
-    const high = this.layouts.get(`${pair}H`)?.def.counter;
+    const low = this.map.byName(`${pair}L`)?.counter;
+    const high = this.map.byName(`${pair}H`)?.counter;
     const ok =
       low?.width === 64 &&
       low.half === "low" &&

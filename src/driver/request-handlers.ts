@@ -1,10 +1,9 @@
 import type { HostServices } from "../host/host-services.js";
-import { EITR_UNIT_NS } from "../hw/regs/map/interrupts.js";
 import type { Ticks } from "../kernel/ticks.js";
 import type { AdapterConfig } from "./adapter-config.js";
 import type { FilterTable, MacAddress } from "./filters.js";
 import { formatMac, macProblem, vlanProblem } from "./filters.js";
-import { type InterruptVectors, NO_VECTOR } from "./interrupts.js";
+import { type InterruptVectors, MODERATION_UNIT_US, NO_VECTOR } from "./interrupts.js";
 import { QueueContext } from "./queue.js";
 import type { QueueManager } from "./queue-manager.js";
 import type { DriverRegisters } from "./registers.js";
@@ -19,10 +18,10 @@ import {
   succeed,
 } from "./requests.js";
 import {
+  ALL_HASH_TYPES,
   hashTypesProblem,
   indirectionProblem,
   keyProblem,
-  RSS_HASH,
   type RssProgram,
 } from "./rss.js";
 import { MAX_LSO_PAYLOAD_BYTES, MAX_SEND_BYTES } from "./send-request.js";
@@ -68,7 +67,6 @@ export class RequestHandlers {
 
   capabilities(): Capabilities {
     const { regs, config, rss } = this.p;
-    const unitUs = EITR_UNIT_NS / 1000;
     return {
       queues: this.p.deviceQueues,
       vectors: this.p.deviceVectors,
@@ -81,11 +79,11 @@ export class RequestHandlers {
       rxBufferBytes: config.rxBufferBytes,
       maxSendBytes: MAX_SEND_BYTES,
       maxLsoPayloadBytes: MAX_LSO_PAYLOAD_BYTES,
-      rssHashTypes: Object.values(RSS_HASH).reduce((m, f) => m | f, 0),
+      rssHashTypes: ALL_HASH_TYPES,
       rssKeyBytes: rss.keyBytes,
       indirectionEntries: rss.retaEntries,
-      moderationUnitUs: unitUs,
-      maxModerationUs: regs.fieldMax("EITR", "INTERVAL") * unitUs,
+      moderationUnitUs: MODERATION_UNIT_US,
+      maxModerationUs: this.p.vectors.maxModerationUs,
       miscVector: this.p.vectors.miscVector,
     };
   }
@@ -197,7 +195,7 @@ export class RequestHandlers {
         hashTypes: this.rssHashTypes,
         baseProcessor: base,
         processors: targets,
-        reta: this.readReta(),
+        reta: rss.readTable(),
       });
     });
   }
@@ -220,8 +218,7 @@ export class RequestHandlers {
     }
     const moderation = vectors.moderation(r.intervalUs);
     if (moderation === null) {
-      const max = this.p.regs.fieldMax("EITR", "INTERVAL") * (EITR_UNIT_NS / 1000);
-      const message = `interval ${r.intervalUs} us outside 0..${max} us`;
+      const message = `interval ${r.intervalUs} us outside 0..${vectors.maxModerationUs} us`;
       return fail({ kind: "moderation-out-of-range", intervalUs: r.intervalUs, message });
     }
     vectors.writeModeration(vector, moderation);
@@ -245,14 +242,6 @@ export class RequestHandlers {
     for (let i = 0; i < this.p.config.rssQueues; i++) {
       const q = this.p.queues.get(i);
       if (q !== undefined) out.push(q);
-    }
-    return out;
-  }
-
-  private readReta(): number[] {
-    const out: number[] = [];
-    for (let n = 0; n < this.p.rss.retaEntries / 4; n++) {
-      for (let e = 0; e < 4; e++) out.push(this.p.regs.readField("RETA", `ENTRY${e}`, n));
     }
     return out;
   }

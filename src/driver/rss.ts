@@ -1,3 +1,4 @@
+import { RETA_ENTRIES, RSS_KEY_BYTES } from "../hw/regs/map/rss.js";
 import type { DriverRegisters } from "./registers.js";
 
 /** NDIS RSS hash-type flags (NDIS_HASH_*), as a protocol asks for them. */
@@ -15,7 +16,8 @@ export const RSS_HASH = {
 
 /** Each NDIS flag and the MRQC field enabling the same hash (same names, by design). */
 const MRQC_FIELDS = Object.keys(RSS_HASH) as (keyof typeof RSS_HASH)[];
-const ALL_HASH_TYPES = MRQC_FIELDS.reduce((m, k) => m | RSS_HASH[k], 0);
+/** Every NDIS hash type the device can compute. */
+export const ALL_HASH_TYPES = MRQC_FIELDS.reduce((m, k) => m | RSS_HASH[k], 0);
 
 /**
  * Microsoft's published verification key: the key RSS uses until a protocol sets one.
@@ -62,13 +64,11 @@ export function keyProblem(key: readonly number[], keyBytes: number): string | n
  */
 export class RssProgram {
   private readonly regs: DriverRegisters;
-  readonly keyBytes: number;
-  readonly retaEntries: number;
+  readonly keyBytes = RSS_KEY_BYTES;
+  readonly retaEntries = RETA_ENTRIES;
 
   constructor(regs: DriverRegisters) {
     this.regs = regs;
-    this.keyBytes = regs.count("RSSRK") * 4;
-    this.retaEntries = regs.count("RETA") * 4;
   }
 
   /** Writes the secret key: byte 4n in bits 7:0 of RSSRK(n). */
@@ -89,6 +89,15 @@ export class RssProgram {
         n,
       );
     }
+  }
+
+  /** The redirection table as the device holds it: the queue of each of its entries. */
+  readTable(): number[] {
+    const out: number[] = [];
+    for (let n = 0; n < this.retaEntries / 4; n++) {
+      for (let e = 0; e < 4; e++) out.push(this.regs.readField("RETA", `ENTRY${e}`, n));
+    }
+    return out;
   }
 
   /** Writes MRQC: the hash types, and RSS on when any is set (else the default queue). */

@@ -203,7 +203,8 @@ export class RxRing {
     for (let w = 0; w < 4; w++) lastWords[w] = memory.readU32(last + 4 * w);
     this.next = (this.next + descriptors) % this.size;
     const record = this.record(index);
-    record.bytes = store.subarray(start, start + length);
+    record.bytes = store;
+    record.offset = start;
     record.length = length;
     record.descriptors = descriptors;
     record.receivedAtTicks = nowTicks;

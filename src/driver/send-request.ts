@@ -1,3 +1,4 @@
+import { copyBytes } from "../bus/host-memory.js";
 import { TX_CONTEXT, TX_DATA } from "../hw/desc/formats.js";
 import { fieldPosition } from "../hw/desc/schema.js";
 import { parseFrame } from "../hw/parse/parse-frame.js";
@@ -151,7 +152,7 @@ function parseHeaders(bytes: Uint8Array, parsed: ParsedFrame, lso: boolean): Par
     p.error === ParseError.BadIpTotalLength || p.error === ParseError.IpLengthExceedsFrame;
   if (!lso || !lengthOnly) return p;
   const n = Math.min(bytes.length, HEADER_SCRATCH_BYTES);
-  headerScratch.set(bytes.subarray(0, n));
+  copyBytes(bytes, 0, headerScratch, 0, n);
   const l3 = p.l3Offset;
   const ipv4 = p.l3Kind === L3Kind.Ipv4;
   const covered = ipv4 ? n - l3 : n - l3 - IPV6_HEADER_BYTES;

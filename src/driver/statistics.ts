@@ -96,7 +96,6 @@ const QUEUE_COUNTERS: readonly (readonly [QueueCountKey, Counter32Register | Cou
   ["framesSent", "QPTC"],
   ["bytesSent", "QBTC"],
 ];
-const PAIRS: ReadonlySet<string> = new Set<Counter64Pair>(["GORC", "GOTC", "QBRC", "QBTC"]);
 
 /**
  * Running totals of the device's counters. Every counter clears when read, so the driver
@@ -119,7 +118,7 @@ export class StatisticsCollector {
 
   /** Starts queue `queue`'s totals at zero, discarding what its counters hold. */
   startQueue(queue: number): void {
-    for (const [, reg] of QUEUE_COUNTERS) this.read(reg, queue);
+    for (const [, reg] of QUEUE_COUNTERS) this.regs.readCounter(reg, queue);
     const totals = {} as Record<QueueCountKey, number>;
     for (const [key] of QUEUE_COUNTERS) totals[key] = 0;
     this.queues.set(queue, totals);
@@ -133,7 +132,7 @@ export class StatisticsCollector {
     const totals = this.queues.get(queue);
     if (totals === undefined) return;
     for (const [key, reg] of QUEUE_COUNTERS) {
-      this.retired[key] += totals[key] + this.read(reg, queue);
+      this.retired[key] += totals[key] + this.regs.readCounter(reg, queue);
     }
     this.queues.delete(queue);
   }
@@ -145,9 +144,9 @@ export class StatisticsCollector {
 
   /** Reads every counter and adds it to the totals. */
   collect(vectors: readonly number[]): void {
-    for (const [key, reg] of DEVICE_COUNTERS) this.device[key] += this.read(reg, 0);
+    for (const [key, reg] of DEVICE_COUNTERS) this.device[key] += this.regs.readCounter(reg, 0);
     for (const [queue, totals] of this.queues) {
-      for (const [key, reg] of QUEUE_COUNTERS) totals[key] += this.read(reg, queue);
+      for (const [key, reg] of QUEUE_COUNTERS) totals[key] += this.regs.readCounter(reg, queue);
     }
     for (const v of vectors) this.messages[v]! += this.regs.readCounter32("VICNT", v);
   }
@@ -163,11 +162,5 @@ export class StatisticsCollector {
 
   vectorMessages(vector: number): number {
     return this.messages[vector] ?? 0;
-  }
-
-  private read(reg: Counter32Register | Counter64Pair, n: number): number {
-    return PAIRS.has(reg)
-      ? this.regs.readCounter64(reg as Counter64Pair, n)
-      : this.regs.readCounter32(reg as Counter32Register, n);
   }
 }

@@ -41,11 +41,6 @@ export class TxCopyArena {
     this.base = memory.alloc(bytes);
   }
 
-  /** True when no run is in use. */
-  get idle(): boolean {
-    return this.empty;
-  }
-
   /** Bytes between the oldest run in use and the next free byte (skipped tails included). */
   get usedBytes(): number {
     if (this.empty) return 0;

@@ -74,15 +74,8 @@ export interface ResolvedHostOptions {
   readonly windowCount: number;
 }
 
-/** The cost model's entries, in the order the docs list them. */
-export const COST_NAMES: readonly (keyof CostModel)[] = [
-  "interruptCycles",
-  "isrCycles",
-  "dpcCycles",
-  "rxFrameCycles",
-  "txFrameCycles",
-  "copyByteCycles",
-];
+/** The cost model's entries, in the order the docs list them (DEFAULT_COST_MODEL's). */
+export const COST_NAMES = Object.keys(DEFAULT_COST_MODEL) as readonly (keyof CostModel)[];
 
 /** Fills in defaults and validates; a bad option throws a RangeError that names it. */
 export function resolveHostOptions(options: HostOptions): ResolvedHostOptions {

@@ -86,11 +86,6 @@ export class InterruptController {
     this.routines[vector] = undefined;
   }
 
-  /** True when an ISR is connected to `vector`. */
-  isConnected(vector: number): boolean {
-    return this.routines[vector] !== undefined;
-  }
-
   /** The MSI-X message address and data that deliver an interrupt to `processor`. */
   msiTarget(processor: number): { readonly address: number; readonly data: number } {
     if (!Number.isInteger(processor) || processor < 0 || processor >= this.processors.length) {
@@ -99,12 +94,6 @@ export class InterruptController {
       );
     }
     return { address: msiAddressFor(processor), data: MSI_DATA_VECTOR_BASE + processor };
-  }
-
-  /** The processor a message to `address` is delivered to (0 for a misrouted one). */
-  destinationOf(address: number): number {
-    const id = decodeMsiDestination(address);
-    return id !== undefined && id < this.processors.length ? id : 0;
   }
 
   /** Takes an MSI-X message: the listener to give `Nic.setMsixListener`. */

@@ -19,16 +19,10 @@ export const WORK_KINDS: readonly WorkKind[] = [
   "other",
 ];
 
-const KIND_INDEX: Readonly<Record<WorkKind, number>> = {
-  interrupt: 0,
-  isr: 1,
-  dpc: 2,
-  rx: 3,
-  tx: 4,
-  copy: 5,
-  switch: 6,
-  other: 7,
-};
+/** Each kind's place in WORK_KINDS (and in the per-kind totals). */
+const KIND_INDEX = Object.fromEntries(WORK_KINDS.map((kind, i) => [kind, i])) as Readonly<
+  Record<WorkKind, number>
+>;
 
 /**
  * A charged total within this much of a whole number of cycles counts as that number, so
@@ -131,8 +125,6 @@ export class Processor {
   private wholeBusyCycles = 0;
   /** Whole cycles of the item started last. */
   private lastBusyCycles = 0;
-  /** The routine running before this one began (restored after; normally null). */
-  private previous: Processor | null = null;
 
   constructor(scheduler: Scheduler, options: ProcessorOptions) {
     this.scheduler = scheduler;
@@ -201,16 +193,6 @@ export class Processor {
     return this.running ? this.itemCycles : 0;
   }
 
-  /** True while one of this processor's routines is executing (within its start tick). */
-  get isRunning(): boolean {
-    return this.running;
-  }
-
-  /** When the current busy period ends (meaningful while busy). */
-  get busyUntilTicks(): Ticks {
-    return this.busyUntil;
-  }
-
   /** ISRs waiting. */
   get queuedIsrs(): number {
     return this.isrs.length;
@@ -219,16 +201,6 @@ export class Processor {
   /** DPCs waiting. */
   get queuedDpcs(): number {
     return this.dpcs.length;
-  }
-
-  /** The deepest the ISR queue has been. */
-  get maxQueuedIsrs(): number {
-    return this.isrs.maxLength;
-  }
-
-  /** The deepest the DPC queue has been. */
-  get maxQueuedDpcs(): number {
-    return this.dpcs.maxLength;
   }
 
   /** Interrupts taken: ISRs started here. */
@@ -327,14 +299,13 @@ export class Processor {
     this.busy = true;
     this.running = true;
     this.itemCycles = 0;
-    this.previous = this.context.current;
     this.context.current = this;
   }
 
   /** Ends the routine's execution and schedules the end of its busy period. */
   private finish(start: Ticks): void {
-    this.context.current = this.previous;
-    this.previous = null;
+    // Routines never nest (each starts from the scheduler), so none was running before.
+    this.context.current = null;
     this.running = false;
     const cycles = Math.max(0, Math.ceil(this.itemCycles - WHOLE_CYCLE_SLACK));
     const end = this.clock.edgeTick(this.clock.cycleAtOrBefore(start) + cycles);

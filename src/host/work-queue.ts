@@ -13,8 +13,6 @@ export class WorkQueue<R> {
   private queued: Float64Array;
   private head = 0;
   private count = 0;
-  /** The deepest this queue has been. */
-  maxLength = 0;
 
   constructor(initialCapacity = 16) {
     const capacity = Math.max(1, initialCapacity);
@@ -36,7 +34,6 @@ export class WorkQueue<R> {
     this.args[slot] = arg;
     this.queued[slot] = queuedTicks;
     this.count++;
-    if (this.count > this.maxLength) this.maxLength = this.count;
   }
 
   /** The oldest item's routine (the queue must not be empty). */

@@ -85,7 +85,6 @@ export class Nic {
       state: this.txQueues,
       irq: this.irq,
       faults: this.faults,
-      lane: this.wire.fromNic,
       offload,
       output: new TxOutput(this.clock, this.wire.fromNic, offload),
     });

@@ -1,13 +1,14 @@
 import { HostMemory } from "../bus/host-memory.js";
 import { Adapter, type AdapterOptions } from "../driver/adapter.js";
 import type { MacAddress } from "../driver/filters.js";
-import type { SendOffload } from "../driver/send-request.js";
+import type { SendOffload, SendRequest } from "../driver/send-request.js";
 import { Host } from "../host/host.js";
 import type { CostModel } from "../host/host-services.js";
 import { LatencyHistogram } from "../host/latency-histogram.js";
 import type { DeviceParams } from "../hw/device-params.js";
 import { Nic } from "../hw/nic.js";
 import { Scheduler } from "../kernel/scheduler.js";
+import { runUntilSettled } from "../kernel/settle.js";
 import { TICKS_PER_MS, type Ticks } from "../kernel/ticks.js";
 import type { ModerationPolicy } from "../switch/moderation/moderation-policy.js";
 import { resolveProcessorSet } from "../switch/policy/processor-set.js";
@@ -16,7 +17,7 @@ import type { SwitchCostModel } from "../switch/switch-costs.js";
 import type { VmqOptions } from "../switch/vmq/vmq-policy.js";
 import { VSwitch } from "../switch/vswitch.js";
 import { MetricsSampler } from "./metrics/metrics-sampler.js";
-import { dropsByReason } from "./metrics/run-summary.js";
+import { dropsByReason, frameAccounting } from "./metrics/run-summary.js";
 import { type FlowSpec, GeneratedFlow } from "./traffic/flow.js";
 import { FlowChecker } from "./traffic/flow-checker.js";
 
@@ -65,6 +66,8 @@ export type FlowPath =
 
 /** Simulated time run per step between settling the control path's promises. */
 const CHUNK_TICKS = TICKS_PER_MS;
+/** Simulated time a control-path request may take before the wait for it gives up. */
+const REQUEST_PATIENCE_TICKS = 100 * TICKS_PER_MS;
 
 /**
  * The whole system on one scheduler: the NIC and its wire, host memory, the host's
@@ -89,6 +92,8 @@ export class Testbed {
   readonly queueLatency = new Map<number, LatencyHistogram>();
   readonly flows: GeneratedFlow[] = [];
   readonly config: TestbedConfig;
+  /** The one-request array a VM's generator sends through. */
+  private readonly sendScratch: SendRequest[] = [];
 
   private constructor(config: TestbedConfig) {
     this.config = config;
@@ -126,23 +131,30 @@ export class Testbed {
       ...(config.sendBudget !== undefined ? { sendBudget: config.sendBudget } : {}),
       processorCycles: (p) => this.host.processor(p).busyCycles,
     });
-    this.nic.wire.onTransmit((frame, length, at) => this.wireReceived.check(frame, length, at));
+    this.nic.wire.onTransmit((frame, length, at) => this.wireReceived.check(frame, 0, length, at));
     this.metrics = new MetricsSampler(this, config.sampleTicks ?? 10 * TICKS_PER_MS);
   }
 
   /** Builds the testbed and brings the driver and the switch up. */
   static async create(config: TestbedConfig): Promise<Testbed> {
     const bed = new Testbed(config);
-    const init = bed.adapter.initialize();
-    let result: Awaited<typeof init> | undefined;
-    void init.then((r) => {
-      result = r;
-    });
-    while (result === undefined) await bed.advance(CHUNK_TICKS);
+    const result = await bed.settle(bed.adapter.initialize(), "driver initialization");
     if (!result.ok) throw new Error(`driver initialization failed: ${result.error.message}`);
     await bed.vswitch.start();
     bed.metrics.start();
     return bed;
+  }
+
+  /**
+   * `promise`'s value (or its error), advancing simulated time `stepTicks` at a time until
+   * it settles: a control-path request waits on the model (a reset, a queue's receives
+   * coming back). Throws when REQUEST_PATIENCE_TICKS of simulated time have not settled it.
+   */
+  settle<T>(promise: Promise<T>, what: string, stepTicks: Ticks = CHUNK_TICKS): Promise<T> {
+    return runUntilSettled(promise, () => this.advance(stepTicks), {
+      what,
+      maxSteps: Math.ceil(REQUEST_PATIENCE_TICKS / stepTicks),
+    });
   }
 
   /** Every drop so far, by reason (see `dropsByReason` in metrics/run-summary.ts). */
@@ -167,7 +179,7 @@ export class Testbed {
       ...(sendProcessor !== undefined ? { sendProcessor } : {}),
       receiver: (_port, frames, at) => {
         for (const f of frames) {
-          const latency = received.check(f.bytes, f.length, at);
+          const latency = received.check(f.bytes, f.offset, f.length, at);
           if (f.queue >= 0) this.countOnProcessor();
           if (latency >= 0) this.latencyOf(f.queue).record(latency);
         }
@@ -209,10 +221,11 @@ export class Testbed {
             this.nic.wire.inject(frame, 0, length),
           )
         : new GeneratedFlow(this.scheduler, id, full, (frame, length) => {
+            // The switch keeps the request (and its bytes) but not the array.
             const bytes = frame.slice(0, length);
-            const request =
-              path.offload !== undefined ? { bytes, offload: path.offload } : { bytes };
-            return this.vswitch.send(path.from.port, [request]) === 1;
+            const scratch = this.sendScratch;
+            scratch[0] = path.offload !== undefined ? { bytes, offload: path.offload } : { bytes };
+            return this.vswitch.send(path.from.port, scratch) === 1;
           });
     this.flows.push(flow);
     flow.start(this.scheduler.nowTicks);
@@ -224,44 +237,43 @@ export class Testbed {
     const end = this.scheduler.nowTicks + ticks;
     while (this.scheduler.nowTicks < end) {
       this.scheduler.runUntil(Math.min(end, this.scheduler.nowTicks + CHUNK_TICKS));
-      await settle();
+      await letContinuationsRun();
       onProgress?.(this.scheduler.nowTicks);
     }
   }
 
   /**
-   * Stops every generator and runs until the frames in flight have landed (or `graceTicks`
-   * passed): afterwards every frame is delivered or counted as dropped.
+   * Stops every generator and runs until every frame made is delivered or counted as
+   * dropped (`frameAccounting`), or `graceTicks` passed.
    */
   async drain(graceTicks: Ticks = 50 * TICKS_PER_MS): Promise<void> {
     for (const flow of this.flows) flow.stop();
     const end = this.scheduler.nowTicks + graceTicks;
-    // Held interrupts (moderation) can leave frames in a ring while everything looks idle:
-    // wait a little first, then until two quiet steps in a row.
-    await this.advance(5 * CHUNK_TICKS);
-    let quietSteps = 0;
-    while (this.scheduler.nowTicks < end && quietSteps < 2) {
+    while (
+      this.scheduler.nowTicks < end &&
+      (frameAccounting(this).inFlight > 0 || transmittingIn(this))
+    ) {
       await this.advance(CHUNK_TICKS);
-      quietSteps = this.quiet() ? quietSteps + 1 : 0;
     }
     this.vswitch.stop();
     this.metrics.stop();
   }
+}
 
-  /** True when no frame is on the wire, in the NIC, or waiting in a switch port. */
-  private quiet(): boolean {
-    if (this.nic.wire.framesOnWire > 0 || this.nic.wire.fromNic.fifo.count > 0) return false;
-    for (const vm of this.vms) if (vm.port.pendingSends > 0) return false;
-    for (const q of this.adapter.activeQueues()) {
-      if ((this.adapter.queueInfo(q)?.txPendingSends ?? 0) > 0) return false;
-    }
-    for (let p = 0; p < this.host.processorCount; p++)
-      if (this.host.processor(p).isBusy) return false;
-    return true;
+/**
+ * True while frames the driver took for the wire have not all left: the accounting counts
+ * a frame sent to the wire once the switch hands it to the driver, and the wire (and a
+ * capture of it) sees it only after the NIC has fetched and transmitted it.
+ */
+function transmittingIn(bed: Testbed): boolean {
+  if (bed.nic.wire.fromNic.framesQueued > 0) return true;
+  for (const q of bed.adapter.activeQueues()) {
+    if ((bed.adapter.queueInfo(q)?.txPendingSends ?? 0) > 0) return true;
   }
+  return false;
 }
 
 /** Lets promise continuations (requests that settled) run. */
-async function settle(): Promise<void> {
+async function letContinuationsRun(): Promise<void> {
   for (let i = 0; i < 4; i++) await Promise.resolve();
 }

@@ -21,7 +21,7 @@ import type { SwitchCounters } from "./switch-counters.js";
 export class ReceivePath {
   /** The port owning each hardware queue (VMQ), by queue number. */
   readonly queueOwner: (Port | undefined)[] = [];
-  /** Frames and bytes indicated per queue (for moderation and metrics). */
+  /** Frames and bytes indicated per queue (for the run's metrics). */
   framesByQueue = new Float64Array(0);
   bytesByQueue = new Float64Array(0);
   private readonly host: HostServices;
@@ -62,14 +62,14 @@ export class ReceivePath {
       const frame = frames[i]!;
       bytes += frame.length;
       const vlan = frame.vlanTci >= 0 ? frame.vlanTci & VLAN_ID_MASK : NO_VLAN;
-      if (isGroupAt(frame.bytes, 0)) {
+      if (isGroupAt(frame.bytes, frame.offset)) {
         this.flood(frame, vlan);
         continue;
       }
-      const mac = macKeyAt(frame.bytes, 0);
-      if (owner !== undefined && owner.macKey === mac && owner.vlan === vlan && owner.active) {
+      const mac = macKeyAt(frame.bytes, frame.offset);
+      // A queue's owner is active: removing a port clears its queue's owner at once.
+      if (owner !== undefined && owner.macKey === mac && owner.vlan === vlan) {
         host.charge("switch", costs.vmqFrameCycles);
-        owner.counters.framesViaOwnQueue++;
         counters.deliveredFromWire++;
         this.delivery.stage(owner, frame);
         continue;

@@ -1,8 +1,8 @@
 import type { Adapter } from "../driver/adapter.js";
+import { ReceivedFrameRecord } from "../driver/received-frame.js";
 import type { SendRequest, SendStatus } from "../driver/send-request.js";
 import type { HostServices } from "../host/host-services.js";
 import type { Delivery } from "./delivery.js";
-import { LocalFrameRecord } from "./frames/local-frame.js";
 import { isGroupAt, macKeyAt } from "./frames/mac-key.js";
 import { TaggedSends } from "./frames/tagged-sends.js";
 import { NO_VLAN, VLAN_TAG_BYTES } from "./frames/vlan-tag.js";
@@ -50,9 +50,8 @@ export class SendPath {
   private readonly blocked = new Map<number, Set<Port>>();
   /** Per transmit queue, the port of each send the driver holds, oldest first. */
   private readonly inFlight = new Map<number, { ports: Port[]; head: number }>();
-  /** The group frame whose local copies were made, while its wire copy waits. */
-  private readonly floodedLocally = new WeakSet<SendRequest>();
-  private readonly records: LocalFrameRecord[] = [];
+  /** Records presenting VM-to-VM frames to their receivers, reused from run to run. */
+  private readonly records: ReceivedFrameRecord[] = [];
   private recordsUsed = 0;
   private readonly wire: SendRequest[] = [];
   private readonly tagging = new TaggedSends();
@@ -95,6 +94,7 @@ export class SendPath {
     this.counters.drops["port-removed"] += port.pendingSends;
     port.pending.length = 0;
     port.pendingHead = 0;
+    port.headFlooded = false;
     for (const set of this.blocked.values()) set.delete(port);
   }
 
@@ -154,49 +154,62 @@ export class SendPath {
    */
   private forward(port: Port, end: number): boolean {
     const request = port.pending[port.pendingHead]!;
-    const bytes = request.bytes;
-    const headerless = bytes.length < ETHERNET_HEADER_BYTES;
-    if (!headerless && isGroupAt(bytes, 0)) return this.floodFromVm(port, request);
-    const target = headerless ? port : this.table.lookup(port.vlan, macKeyAt(bytes, 0));
+    const target = this.destination(port, request.bytes);
+    if (target === "flood") return this.floodFromVm(port, request);
     if (target === undefined) return this.sendRun(port, end);
     // A frame with no Ethernet header, or addressed to its own sender, goes nowhere.
     if (target === port) this.counters.drops["unknown-destination"]++;
     else this.deliverLocally(port, target, request, true);
-    port.pendingHead++;
+    port.advancePending(1);
     return true;
   }
 
-  /** Sends the wire-bound frames from the head of the backlog (up to a local one or `end`). */
+  /**
+   * Where a frame `port` sends goes: "flood" (a group address), the wire (undefined), or a
+   * port; a frame too short for an Ethernet header goes back to `port` itself (nowhere).
+   */
+  private destination(port: Port, bytes: Uint8Array): Port | "flood" | undefined {
+    if (bytes.length < ETHERNET_HEADER_BYTES) return port;
+    if (isGroupAt(bytes, 0)) return "flood";
+    return this.table.lookup(port.vlan, macKeyAt(bytes, 0));
+  }
+
+  /**
+   * Sends the head of the backlog, which `forward` found wire-bound, with the wire-bound
+   * frames after it (up to one that is not, or `end`).
+   */
   private sendRun(port: Port, end: number): boolean {
     const wire = this.startWireBatch();
-    for (let i = port.pendingHead; i < end; i++) {
+    wire.push(this.tagged(port, port.pending[port.pendingHead]!));
+    for (let i = port.pendingHead + 1; i < end; i++) {
       const request = port.pending[i]!;
-      const bytes = request.bytes;
-      if (bytes.length < ETHERNET_HEADER_BYTES || isGroupAt(bytes, 0)) break;
-      const target = this.table.lookup(port.vlan, macKeyAt(bytes, 0));
-      if (target !== undefined) break;
+      if (this.destination(port, request.bytes) !== undefined) break;
       wire.push(this.tagged(port, request));
     }
     const accepted = this.toDriver(port, wire);
-    port.pendingHead += accepted;
+    port.advancePending(accepted);
     return accepted === wire.length;
   }
 
-  /** A group frame: a copy to every other port on the VLAN, then one to the wire. */
+  /**
+   * A group frame: a copy to every other port on the VLAN, then one to the wire. When the
+   * driver has no room for the wire copy the frame stays at the head, marked, and the retry
+   * makes no second round of local copies.
+   */
   private floodFromVm(port: Port, request: SendRequest): boolean {
-    if (!this.floodedLocally.has(request)) {
+    if (!port.headFlooded) {
       // The lookup is paid with the wire copy (`chargeForwarding`), once per flood.
       for (const target of this.table.portsOn(port.vlan)) {
         if (target === port) continue;
         this.deliverLocally(port, target, request, false);
         this.counters.floodCopies++;
       }
-      this.floodedLocally.add(request);
+      port.headFlooded = true;
     }
     const wire = this.startWireBatch();
     wire.push(this.tagged(port, request));
     if (this.toDriver(port, wire) === 0) return false;
-    port.pendingHead++;
+    port.advancePending(1);
     return true;
   }
 
@@ -284,10 +297,15 @@ export class SendPath {
     this.host.charge("switch", this.costs.lookupCycles + tagCycles);
   }
 
-  private record(): LocalFrameRecord {
+  /**
+   * A record for a VM-to-VM frame: it never met the NIC, so it has no queue (-1) and
+   * nothing was hashed, filtered or checked (the record's defaults).
+   */
+  private record(): ReceivedFrameRecord {
     let record = this.records[this.recordsUsed];
     if (record === undefined) {
-      record = new LocalFrameRecord();
+      record = new ReceivedFrameRecord();
+      record.queue = -1;
       this.records.push(record);
     }
     this.recordsUsed++;

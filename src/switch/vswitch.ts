@@ -6,7 +6,11 @@ import type { Scheduler } from "../kernel/scheduler.js";
 import { TICKS_PER_MS, type Ticks } from "../kernel/ticks.js";
 import { Delivery } from "./delivery.js";
 import { ModerationController } from "./moderation/moderation-controller.js";
-import { type ModerationPolicy, moderationPolicyProblem } from "./moderation/moderation-policy.js";
+import {
+  type ModerationPolicy,
+  moderationPolicyProblem,
+  resolveModerationPolicy,
+} from "./moderation/moderation-policy.js";
 import { ForwardingTable } from "./ports/forwarding-table.js";
 import { Port, type PortSpec } from "./ports/port.js";
 import { ReceivePath } from "./receive-path.js";
@@ -52,6 +56,7 @@ export class VSwitch {
   readonly costs: SwitchCostModel;
   readonly vmq: VmqManager;
   readonly moderation: ModerationController | null;
+  private readonly moderationPolicy: ModerationPolicy | undefined;
   private readonly adapter: Adapter;
   private readonly host: HostServices;
   private readonly table = new ForwardingTable();
@@ -95,16 +100,20 @@ export class VSwitch {
       receive: this.receive,
       loadSource,
     });
+    this.moderationPolicy = options.moderation;
     this.moderation = this.moderationController(options);
   }
 
   /**
    * Connects the switch to the driver: takes its receive indications and send
    * completions, puts the default queue on the home processor, starts the policy's timers.
+   * Throws a RangeError, before connecting, when a moderation interval is longer than the
+   * driver takes.
    */
   async start(): Promise<void> {
     if (this.started) throw new Error("the switch is already started");
     this.started = true;
+    await this.checkModerationRange();
     this.adapter.onReceive = this.receive.indicate;
     this.adapter.onSendComplete = this.sends.complete;
     await this.vmq.start();
@@ -179,10 +188,20 @@ export class VSwitch {
     return new ModerationController({
       adapter: options.adapter,
       scheduler: options.scheduler,
-      policy,
+      policy: resolveModerationPolicy(policy),
       receive: this.receive,
       periodTicks: options.moderationPeriodTicks ?? TICKS_PER_MS,
     });
+  }
+
+  /** The moderation policy's intervals against the driver's longest (its capabilities). */
+  private async checkModerationRange(): Promise<void> {
+    const policy = this.moderationPolicy;
+    if (policy === undefined) return;
+    const caps = await this.adapter.request({ kind: "query-capabilities" });
+    if (!caps.ok) throw new Error(`moderation: the driver's capabilities: ${caps.error.message}`);
+    const problem = moderationPolicyProblem(policy, caps.value.maxModerationUs);
+    if (problem !== null) throw new RangeError(`moderation: ${problem} (the driver's limit)`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MmioPort } from "../../src/bus/mmio-port.js";
 import { Adapter } from "../../src/driver/adapter.js";
+import { TICKS_PER_MS } from "../../src/kernel/ticks.js";
 import { DriverRig } from "./rig.js";
 
 describe("bring-up", () => {
@@ -105,6 +106,52 @@ describe("bring-up", () => {
     expect(peek("MSIXVCTRL", 0)).toBe(1);
     const after = await rig.adapter.request({ kind: "query-capabilities" });
     expect(after.ok ? "ok" : after.error.kind).toBe("not-running");
+  });
+
+  it("halts without freeing memory the device may still write when a queue never stops", async () => {
+    // The device never reports queue 0's receive stopped: its buffers may still be
+    // written until DMA mastering is off, so nothing is freed before STATUS says so.
+    const rig = new DriverRig();
+    const before = rig.memory.mappedBytes;
+    await rig.start();
+    const map = rig.nic.regs.map;
+    const rxdctl = map.offsetOf("RXDCTL", 0);
+    const mmio = rig.nic.mmio;
+    const read = mmio.read32.bind(mmio);
+    mmio.read32 = (offset) =>
+      read(offset) | (offset === rxdctl ? map.fieldMask("RXDCTL", "ENABLE") : 0);
+    const masterEnabled = () =>
+      (rig.nic.regs.peek32(map.offsetOf("STATUS")) & map.fieldMask("STATUS", "MASTER_ENABLED")) !==
+      0;
+    const freedWhileMastering: number[] = [];
+    const free = rig.memory.free.bind(rig.memory);
+    rig.memory.free = (address) => {
+      if (masterEnabled()) freedWhileMastering.push(address);
+      return free(address);
+    };
+    await rig.settle(rig.adapter.halt(), TICKS_PER_MS);
+    expect(rig.adapter.state).toBe("halted");
+    expect(freedWhileMastering).toEqual([]);
+    expect(rig.memory.mappedBytes).toBe(before);
+  });
+
+  it("keeps a queue's memory for good when neither the queue nor DMA mastering stops", async () => {
+    const rig = new DriverRig();
+    await rig.start();
+    const map = rig.nic.regs.map;
+    const rxdctl = map.offsetOf("RXDCTL", 0);
+    const status = map.offsetOf("STATUS");
+    const mmio = rig.nic.mmio;
+    const read = mmio.read32.bind(mmio);
+    mmio.read32 = (offset) => {
+      if (offset === rxdctl) return read(offset) | map.fieldMask("RXDCTL", "ENABLE");
+      if (offset === status) return read(offset) | map.fieldMask("STATUS", "MASTER_ENABLED");
+      return read(offset);
+    };
+    const mapped = rig.memory.mappedBytes;
+    await rig.settle(rig.adapter.halt(), TICKS_PER_MS);
+    expect(rig.adapter.state).toBe("halted");
+    expect(rig.memory.mappedBytes).toBe(mapped);
   });
 
   it("works with the default device (128 queues, 64 vectors)", async () => {

@@ -6,13 +6,18 @@ import type {
   InterruptRoutine,
   WorkKind,
 } from "../../src/host/host-services.js";
+import {
+  decodeMsiDestination,
+  MSI_DATA_VECTOR_BASE,
+  msiAddressFor,
+} from "../../src/host/interrupt-controller.js";
 import type { Nic } from "../../src/hw/nic.js";
 import type { Scheduler } from "../../src/kernel/scheduler.js";
 import { TICKS_PER_SECOND, type Ticks } from "../../src/kernel/ticks.js";
 import type { Timer } from "../../src/kernel/timer.js";
 
-/** The test host's costs: the real host's orders of magnitude. */
-export const TEST_COSTS: CostModel = {
+/** The test host's costs: the real host's orders of magnitude (send.test pins them). */
+const TEST_COSTS: CostModel = {
   interruptCycles: 1500,
   isrCycles: 500,
   dpcCycles: 1000,
@@ -62,9 +67,10 @@ class Cpu {
 
 /**
  * A small `HostServices` for the driver tests, on the scheduler: MSI-X messages go to the
- * processor their address names (x86 style, `0xFEE00000 | p << 12`), each processor runs
- * ISRs before DPCs, one at a time, charging the fixed cost of each (as the real host
- * does) plus what the routine charges, and stays busy for those cycles.
+ * processor their address names (the host's x86 encoding, APIC id p being processor p; an
+ * address it cannot decode goes to processor 0), each processor runs ISRs before DPCs,
+ * one at a time, charging the fixed cost of each (as the real host does) plus what the
+ * routine charges, and stays busy for those cycles.
  */
 export class FakeHost implements HostServices {
   readonly memory: HostMemory;
@@ -100,7 +106,7 @@ export class FakeHost implements HostServices {
   /** Takes `nic`'s MSI-X messages. */
   attach(nic: Nic): void {
     nic.setMsixListener((vector, address, _data, atTicks) => {
-      const processor = (address >>> 12) & 0xff;
+      const processor = decodeMsiDestination(address) ?? 0;
       this.messages.push({ vector, processor, atTicks });
       const isr = this.isrs.get(vector);
       const cpu = this.cpus[processor];
@@ -134,7 +140,7 @@ export class FakeHost implements HostServices {
   }
 
   msiTarget(processor: number): { readonly address: number; readonly data: number } {
-    return { address: (0xfee0_0000 | (processor << 12)) >>> 0, data: 0x40 + processor };
+    return { address: msiAddressFor(processor), data: MSI_DATA_VECTOR_BASE + processor };
   }
 
   /** True when no processor has work queued or a routine's busy time left to run. */

@@ -25,14 +25,6 @@ export function seqOf(frame: Uint8Array): number {
   return new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(14);
 }
 
-/** One's complement sum of big-endian 16-bit words over bytes[from, to). */
-export function sum16(bytes: Uint8Array, from: number, to: number, initial = 0): number {
-  let s = initial;
-  for (let i = from; i < to; i += 2) s += (bytes[i]! << 8) | (i + 1 < to ? bytes[i + 1]! : 0);
-  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
-  return s;
-}
-
 const IPV4_SRC = [10, 0, 0, 1];
 const IPV4_DST = [10, 0, 0, 2];
 
@@ -74,37 +66,70 @@ export function udpFrame(dst: Mac, payload: Uint8Array): Uint8Array {
   return ipv4Frame(dst, 17, udp);
 }
 
-/** Fills the IPv4 header checksum and the TCP/UDP checksum of an IPv4 frame (software). */
+// --- Checksums (one copy: the system tests use these too) -------------------------
+
+const PROTO_TCP = 6;
+const PROTO_UDP = 17;
+
+/** One's complement sum of big-endian 16-bit words over bytes[from, to). */
+export function sum16(bytes: Uint8Array, from: number, to: number, initial = 0): number {
+  let s = initial;
+  for (let i = from; i < to; i += 2) s += (bytes[i]! << 8) | (i + 1 < to ? bytes[i + 1]! : 0);
+  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
+  return s;
+}
+
+/** Where the L4 checksum of the IPv4 packet at `ip` is (TCP, else UDP). */
+function l4ChecksumAt(f: Uint8Array, ip: number): number {
+  return ip + 20 + (f[ip + 9] === PROTO_TCP ? 16 : 6);
+}
+
+/** The one's complement sum of the pseudo header and the L4 bytes of the packet at `ip`. */
+function l4Sum(f: Uint8Array, ip: number): number {
+  const l4Length = ((f[ip + 2]! << 8) | f[ip + 3]!) - 20;
+  const pseudo = sum16(f, ip + 12, ip + 20) + f[ip + 9]! + l4Length;
+  return sum16(f, ip + 20, ip + 20 + l4Length, pseudo);
+}
+
+/** Fills the IPv4 header checksum and/or the TCP/UDP checksum of the packet at `ip`. */
+export function fillIpv4Checksums(f: Uint8Array, ip: number, ipv4: boolean, l4: boolean): void {
+  if (ipv4) {
+    f[ip + 10] = 0;
+    f[ip + 11] = 0;
+    const sum = 0xffff - sum16(f, ip, ip + 20);
+    f[ip + 10] = sum >>> 8;
+    f[ip + 11] = sum & 0xff;
+  }
+  if (l4) {
+    const at = l4ChecksumAt(f, ip);
+    f[at] = 0;
+    f[at + 1] = 0;
+    let sum = 0xffff - l4Sum(f, ip);
+    if (f[ip + 9] === PROTO_UDP && sum === 0) sum = 0xffff;
+    f[at] = sum >>> 8;
+    f[at + 1] = sum & 0xff;
+  }
+}
+
+/** Fills both checksums of an untagged IPv4 frame (software); returns it. */
 export function fillChecksums(f: Uint8Array): Uint8Array {
-  f[24] = 0;
-  f[25] = 0;
-  const ip = 0xffff - sum16(f, 14, 34);
-  f[24] = ip >>> 8;
-  f[25] = ip & 0xff;
-  const proto = f[23]!;
-  const at = proto === 6 ? 34 + 16 : 34 + 6;
-  f[at] = 0;
-  f[at + 1] = 0;
-  const l4Length = ((f[16]! << 8) | f[17]!) - 20;
-  const pseudo = sum16(f, 26, 34) + proto + l4Length;
-  let l4 = 0xffff - sum16(f, 34, 34 + l4Length, pseudo);
-  if (proto === 17 && l4 === 0) l4 = 0xffff;
-  f[at] = l4 >>> 8;
-  f[at + 1] = l4 & 0xff;
+  fillIpv4Checksums(f, 14, true, true);
   return f;
 }
 
-/** True when the IPv4 header checksum of `f` verifies. */
-export function ipv4ChecksumOk(f: Uint8Array): boolean {
-  return sum16(f, 14, 34) === 0xffff;
+/** True when the IPv4 header checksum of the packet at `ip` (14 unless tagged) verifies. */
+export function ipv4ChecksumOk(f: Uint8Array, ip = 14): boolean {
+  return sum16(f, ip, ip + 20) === 0xffff;
 }
 
-/** True when the TCP or UDP checksum of IPv4 frame `f` verifies. */
-export function l4ChecksumOk(f: Uint8Array): boolean {
-  const proto = f[23]!;
-  const l4Length = ((f[16]! << 8) | f[17]!) - 20;
-  const pseudo = sum16(f, 26, 34) + proto + l4Length;
-  return sum16(f, 34, 34 + l4Length, pseudo) === 0xffff;
+/** True when the TCP or UDP checksum of the IPv4 packet at `ip` verifies. */
+export function l4ChecksumOk(f: Uint8Array, ip = 14): boolean {
+  return l4Sum(f, ip) === 0xffff;
+}
+
+/** The offsets of the checksum fields of an untagged IPv4 frame. */
+export function checksumFields(f: Uint8Array): { readonly ip: number; readonly l4: number } {
+  return { ip: 24, l4: l4ChecksumAt(f, 14) };
 }
 
 /** Byte-wise equality (much faster than a deep `toEqual` on thousands of frames). */

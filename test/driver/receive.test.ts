@@ -55,6 +55,29 @@ describe("receive path", () => {
     expect(stats.value.device.bytesReceived).toBe(sent.reduce((n, f) => n + f.length, 0));
   });
 
+  it("lends a batch's frames in one staging area, one after another (no view per frame)", async () => {
+    const rig = new DriverRig();
+    await rig.start();
+    const record = rig.adapter.onReceive;
+    const batches: boolean[] = [];
+    rig.adapter.onReceive = (queue, frames) => {
+      let at = 0;
+      let shared = true;
+      for (const f of frames) {
+        shared &&= f.bytes === frames[0]!.bytes && f.offset === at;
+        at += f.length;
+      }
+      batches.push(shared);
+      record(queue, frames);
+    };
+    for (let seq = 0; seq < 300; seq++)
+      rig.inject(seqFrame(HOST_MAC, seq, 60 + ((seq * 97) % 1400)));
+    rig.drain();
+    expect(rig.received.map((r) => seqOf(r.bytes))).toEqual([...Array(300).keys()]);
+    expect(Math.max(...rig.received.map((r) => r.batch))).toBeGreaterThan(1);
+    expect(batches.every((shared) => shared)).toBe(true);
+  });
+
   it("throttles: at most the budget per DPC run, the rest in the next run, vector masked meanwhile", async () => {
     const rig = new DriverRig({ adapter: { rxRingSize: 512, rxBudget: 8, moderationUs: 100 } });
     await rig.start();

@@ -187,6 +187,20 @@ describe("retargeting a queue (set-queue-processor) while traffic flows", () => 
     expect(done.ok).toBe(true);
   });
 
+  it("puts the affinity back on the owner when a halt cancels a pending move", async () => {
+    const rig = new DriverRig({ processors: 3 });
+    await rig.start();
+    const move = rig.adapter.request({ kind: "set-queue-processor", queue: 0, processor: 1 });
+    expect(rig.adapter.queueInfo(0)).toMatchObject({ owner: 0, affinity: 1 });
+    // A send in flight keeps the halting queue in place (the halt waits for it).
+    expect(rig.adapter.send(0, [{ bytes: seqFrame(VM_MAC, 0, 100) }])).toBe(1);
+    const halted = rig.adapter.halt();
+    expect(rig.adapter.queueInfo(0)).toMatchObject({ owner: 0, affinity: 0 });
+    const outcome = await rig.settle(move);
+    expect(outcome.ok ? "ok" : outcome.error.kind).toBe("not-running");
+    await rig.settle(halted);
+  });
+
   it("keeps sends and their completions in order across moves", async () => {
     const rig = new DriverRig({ processors: 3 });
     await rig.start();

@@ -1,12 +1,14 @@
 import { expect } from "vitest";
 import { HostMemory } from "../../src/bus/host-memory.js";
-import { Adapter, type AdapterOptions } from "../../src/driver/adapter.js";
+import { Adapter } from "../../src/driver/adapter.js";
+import type { AdapterOptions } from "../../src/driver/adapter-config.js";
 import type { ChecksumResult } from "../../src/driver/received-frame.js";
 import type { Capabilities } from "../../src/driver/requests.js";
 import type { SendStatus } from "../../src/driver/send-request.js";
 import type { DeviceParams } from "../../src/hw/device-params.js";
 import { Nic } from "../../src/hw/nic.js";
 import { Scheduler } from "../../src/kernel/scheduler.js";
+import { runUntilSettled } from "../../src/kernel/settle.js";
 import { TICKS_PER_US, type Ticks } from "../../src/kernel/ticks.js";
 import { FakeHost } from "./fake-host.js";
 
@@ -57,10 +59,10 @@ export class DriverRig {
     });
     this.adapter.onReceive = (queue, frames) => {
       for (const f of frames) {
-        expect(f.bytes.length).toBe(f.length);
+        expect(f.offset + f.length).toBeLessThanOrEqual(f.bytes.length);
         this.received.push({
           queue,
-          bytes: f.bytes.slice(),
+          bytes: f.bytes.slice(f.offset, f.offset + f.length),
           processor: this.host.runningProcessor,
           atTicks: f.receivedAtTicks,
           rssHash: f.rssHash,
@@ -89,34 +91,9 @@ export class DriverRig {
     this.scheduler.runUntil(this.scheduler.nowTicks + ticks);
   }
 
-  /** Runs simulated time until `promise` settles; returns its value. */
-  async settle<T>(
-    promise: Promise<T>,
-    stepTicks: Ticks = 5 * TICKS_PER_US,
-    maxSteps = 200_000,
-  ): Promise<T> {
-    let settled = false;
-    let value: T | undefined;
-    let failure: unknown;
-    promise.then(
-      (v) => {
-        settled = true;
-        value = v;
-      },
-      (e: unknown) => {
-        settled = true;
-        failure = e;
-      },
-    );
-    for (let i = 0; i < maxSteps; i++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (settled) {
-        if (failure !== undefined) throw failure;
-        return value as T;
-      }
-      this.run(stepTicks);
-    }
-    throw new Error(`not settled after ${maxSteps} steps`);
+  /** Runs simulated time, `stepTicks` at a time, until `promise` settles; returns its value. */
+  settle<T>(promise: Promise<T>, stepTicks: Ticks = 5 * TICKS_PER_US): Promise<T> {
+    return runUntilSettled(promise, () => this.run(stepTicks));
   }
 
   /** Initializes the adapter and expects success. */

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { LSO_MAX_PAYLOAD_BYTES, LSO_MAX_SEGMENTS, LSO_MIN_MSS } from "../../src/hw/offload/lso.js";
 import { TICKS_PER_US } from "../../src/kernel/ticks.js";
 import { NicHarness } from "../hw/nic-harness.js";
 
@@ -65,7 +66,13 @@ function setup() {
   return { h, ring, sent };
 }
 
-/** Posts a context descriptor (slot 0) and one data descriptor with TSE for `frame`. */
+/** The most bytes the test puts in one data descriptor (DTALEN is 16 bits). */
+const BUFFER_BYTES = 60_000;
+
+/**
+ * Posts a context descriptor (slot 0) and data descriptors with TSE for `frame`: one per
+ * BUFFER_BYTES, all with RS, the last with EOP.
+ */
 function postLso(h: NicHarness, ring: number, frame: Uint8Array, mss: number): void {
   const buffer = h.memory.alloc(frame.length);
   h.memory.write(buffer, frame, 0, frame.length);
@@ -74,12 +81,17 @@ function postLso(h: NicHarness, ring: number, frame: Uint8Array, mss: number): v
   h.memory.writeU32(ring + 4, 0);
   h.memory.writeU32(ring + 8, ((1 << 29) | (2 << 20) | (1 << 10) | (1 << 11)) >>> 0);
   h.memory.writeU32(ring + 12, ((mss << 16) | (20 << 8)) >>> 0);
-  // Data: TSE, DEXT, RS, EOP, DTYP 3, length; PAYLEN, TXSM and IXSM.
-  const cmd = (1 << 31) | (1 << 29) | (1 << 27) | (1 << 24) | (3 << 20) | frame.length;
-  h.memory.writeU64(ring + 16, buffer);
-  h.memory.writeU32(ring + 24, cmd >>> 0);
-  h.memory.writeU32(ring + 28, (((frame.length - 54) << 14) | (1 << 9) | (1 << 8)) >>> 0);
-  h.write("TDT", 2, 0);
+  // Data: TSE, DEXT, RS, (EOP,) DTYP 3, length; the first with PAYLEN, TXSM and IXSM.
+  let at = ring + 16;
+  for (let from = 0; from < frame.length; from += BUFFER_BYTES, at += 16) {
+    const bytes = Math.min(BUFFER_BYTES, frame.length - from);
+    const eop = from + bytes === frame.length ? 1 << 24 : 0;
+    h.memory.writeU64(at, buffer + from);
+    h.memory.writeU32(at + 8, ((1 << 31) | (1 << 29) | (1 << 27) | eop | (3 << 20) | bytes) >>> 0);
+    const options = from === 0 ? ((frame.length - 54) << 14) | (1 << 9) | (1 << 8) : 0;
+    h.memory.writeU32(at + 12, options >>> 0);
+  }
+  h.write("TDT", (at - ring) / 16, 0);
 }
 
 describe("LSO through descriptors and the wire", () => {
@@ -121,14 +133,28 @@ describe("LSO through descriptors and the wire", () => {
     );
   });
 
-  it("refuses an LSO request with MSS 0: STA_ERR, LSOERR, nothing sent", () => {
+  it("refuses an LSO request with an MSS under the minimum: STA_ERR, LSOERR, nothing sent", () => {
+    for (const mss of [0, LSO_MIN_MSS - 1]) {
+      const { h, ring, sent } = setup();
+      postLso(h, ring, largeSend(new Uint8Array(5000), 0x18, 1), mss);
+      h.run(50 * TICKS_PER_US);
+      expect(sent).toEqual([]);
+      expect(h.memory.readU32(ring + 28) & 0x9).toBe(0x9);
+      expect(h.read("LSOERR")).toBe(1);
+      expect(h.read("TXDERR")).toBe(1);
+    }
+  });
+
+  it("the largest send at the minimum MSS outruns the packet buffer: staged, all sent in order", () => {
     const { h, ring, sent } = setup();
-    postLso(h, ring, largeSend(new Uint8Array(5000), 0x18, 1), 0);
-    h.run(50 * TICKS_PER_US);
-    expect(sent).toEqual([]);
-    expect(h.memory.readU32(ring + 28) & 0x9).toBe(0x9);
-    expect(h.read("LSOERR")).toBe(1);
-    expect(h.read("TXDERR")).toBe(1);
+    const payload = Uint8Array.from({ length: LSO_MAX_PAYLOAD_BYTES }, (_, i) => i % 251);
+    postLso(h, ring, largeSend(payload, 0x18, 1), LSO_MIN_MSS);
+    h.run(2000 * TICKS_PER_US);
+    expect(sent.length).toBe(LSO_MAX_SEGMENTS);
+    const joined = new Uint8Array(payload.length);
+    for (const [i, s] of sent.entries()) joined.set(s.subarray(54), i * LSO_MIN_MSS);
+    expect(Buffer.compare(joined, payload)).toBe(0);
+    expect(h.peek("GPTC")).toBe(LSO_MAX_SEGMENTS);
   });
 });
 

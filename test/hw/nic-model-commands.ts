@@ -1,35 +1,21 @@
 import fc from "fast-check";
 import { TICKS_PER_NS, TICKS_PER_US } from "../../src/kernel/ticks.js";
+import { ModelCommand } from "../support/model-test.js";
 import type { NicHarness } from "./nic-harness.js";
 import { type RxFrameSpec, rxFrameSpec } from "./nic-model-frames.js";
 import type { RxRingParams } from "./nic-model-rx.js";
-import { commandCounts, tally } from "./nic-model-tally.js";
 import { type TxFrameSpec, txFrameSpec } from "./nic-model-tx.js";
 import type { NicWorld } from "./nic-model-world.js";
 
 /**
  * The commands of the NIC model test: each one thing a driver (or the peer, or time)
- * does, with a precondition on what the driver knows. Every run counts itself in
- * `commandCounts` and ends with the world's invariant checks.
+ * does, with a precondition on what the driver knows. Every run counts itself and ends
+ * with the world's invariant checks (ModelCommand, test/support/model-test.ts).
  */
 
-type Cmd = fc.Command<NicWorld, NicHarness>;
+type Cmd = fc.Command<NicWorld, NicWorld>;
 
-abstract class NicCommand implements Cmd {
-  abstract readonly name: string;
-  check(_w: Readonly<NicWorld>): boolean {
-    return true;
-  }
-  run(w: NicWorld, _h: NicHarness): void {
-    tally(commandCounts, this.name);
-    this.act(w);
-    w.afterCommand();
-  }
-  protected abstract act(w: NicWorld): void;
-  abstract toString(): string;
-}
-
-class ProgramRx extends NicCommand {
+class ProgramRx extends ModelCommand<NicWorld> {
   readonly name = "programRx";
   constructor(
     readonly q: number,
@@ -50,7 +36,7 @@ class ProgramRx extends NicCommand {
   }
 }
 
-class DisableRx extends NicCommand {
+class DisableRx extends ModelCommand<NicWorld> {
   readonly name = "disableRx";
   constructor(readonly q: number) {
     super();
@@ -66,7 +52,7 @@ class DisableRx extends NicCommand {
   }
 }
 
-class PostRx extends NicCommand {
+class PostRx extends ModelCommand<NicWorld> {
   readonly name = "postRx";
   constructor(
     readonly q: number,
@@ -95,7 +81,7 @@ function poisonAddress(h: NicHarness, kind: PoisonKind, page: number): number {
   return address;
 }
 
-class PoisonRx extends NicCommand {
+class PoisonRx extends ModelCommand<NicWorld> {
   readonly name = "poisonRx";
   constructor(
     readonly q: number,
@@ -118,7 +104,7 @@ class PoisonRx extends NicCommand {
   }
 }
 
-class PollRx extends NicCommand {
+class PollRx extends ModelCommand<NicWorld> {
   readonly name = "pollRx";
   constructor(
     readonly q: number,
@@ -137,7 +123,7 @@ class PollRx extends NicCommand {
   }
 }
 
-class Inject extends NicCommand {
+class Inject extends ModelCommand<NicWorld> {
   readonly name = "inject";
   constructor(readonly frames: readonly RxFrameSpec[]) {
     super();
@@ -153,7 +139,7 @@ class Inject extends NicCommand {
   }
 }
 
-class ProgramTx extends NicCommand {
+class ProgramTx extends ModelCommand<NicWorld> {
   readonly name = "programTx";
   constructor(
     readonly q: number,
@@ -172,7 +158,7 @@ class ProgramTx extends NicCommand {
   }
 }
 
-class PostTx extends NicCommand {
+class PostTx extends ModelCommand<NicWorld> {
   readonly name = "postTx";
   constructor(
     readonly q: number,
@@ -195,7 +181,7 @@ class PostTx extends NicCommand {
   }
 }
 
-class PoisonTx extends NicCommand {
+class PoisonTx extends ModelCommand<NicWorld> {
   readonly name = "poisonTx";
   constructor(
     readonly q: number,
@@ -221,7 +207,7 @@ class PoisonTx extends NicCommand {
   }
 }
 
-class ReapTx extends NicCommand {
+class ReapTx extends ModelCommand<NicWorld> {
   readonly name = "reapTx";
   constructor(readonly q: number) {
     super();
@@ -237,7 +223,7 @@ class ReapTx extends NicCommand {
   }
 }
 
-class AckIrq extends NicCommand {
+class AckIrq extends ModelCommand<NicWorld> {
   readonly name = "ackIrq";
   constructor(
     readonly mask: number,
@@ -254,7 +240,7 @@ class AckIrq extends NicCommand {
   }
 }
 
-class MaskIrq extends NicCommand {
+class MaskIrq extends ModelCommand<NicWorld> {
   readonly name = "maskIrq";
   constructor(
     readonly enable: boolean,
@@ -270,7 +256,7 @@ class MaskIrq extends NicCommand {
   }
 }
 
-class Ivar extends NicCommand {
+class Ivar extends ModelCommand<NicWorld> {
   readonly name = "ivar";
   constructor(
     readonly q: number,
@@ -291,7 +277,7 @@ class Ivar extends NicCommand {
   }
 }
 
-class Eitr extends NicCommand {
+class Eitr extends ModelCommand<NicWorld> {
   readonly name = "eitr";
   constructor(
     readonly v: number,
@@ -308,7 +294,7 @@ class Eitr extends NicCommand {
   }
 }
 
-class Advance extends NicCommand {
+class Advance extends ModelCommand<NicWorld> {
   readonly name = "advance";
   constructor(readonly ticks: number) {
     super();
@@ -326,7 +312,7 @@ type BadAccessKind = "unmapped-read" | "unmapped-write" | "unaligned-read" | "un
 /** Offsets no register occupies (a gap, queues and vectors the device lacks, past the BAR). */
 const UNMAPPED = [0x4, 0xc, 0x28, 0x1000 + 4 * 0x40, 0x6000 + 100 * 0x40, 0xc00 + 4 * 4, 0x1fffc];
 
-class BadMmio extends NicCommand {
+class BadMmio extends ModelCommand<NicWorld> {
   readonly name = "badMmio";
   constructor(
     readonly kind: BadAccessKind,
@@ -358,7 +344,7 @@ class BadMmio extends NicCommand {
 }
 
 /** A tail write past the end of an enabled ring: ignored and recorded as RO_WRITE. */
-class TailBeyond extends NicCommand {
+class TailBeyond extends ModelCommand<NicWorld> {
   readonly name = "tailBeyond";
   constructor(
     readonly tx: boolean,

@@ -1,6 +1,6 @@
 import { TICKS_PER_NS } from "../../src/kernel/ticks.js";
+import { outcome } from "../support/model-test.js";
 import type { NicHarness } from "./nic-harness.js";
-import { outcome } from "./nic-model-tally.js";
 
 /** EITR.INTERVAL's unit, per the reference. */
 export const EITR_UNIT_TICKS = 2048 * TICKS_PER_NS;

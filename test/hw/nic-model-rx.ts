@@ -1,7 +1,7 @@
 import { TICKS_PER_US } from "../../src/kernel/ticks.js";
+import { outcome } from "../support/model-test.js";
 import type { NicHarness } from "./nic-harness.js";
 import { SEQ_OFFSET, type WireLedger } from "./nic-model-frames.js";
-import { outcome } from "./nic-model-tally.js";
 
 /**
  * The receive half of the model driver: per queue, the ring it programmed, the buffers it

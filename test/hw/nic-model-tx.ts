@@ -1,7 +1,7 @@
 import fc from "fast-check";
+import { outcome } from "../support/model-test.js";
 import type { NicHarness } from "./nic-harness.js";
 import { hex, type ObservedFault } from "./nic-model-rx.js";
-import { outcome } from "./nic-model-tally.js";
 
 /**
  * The transmit half of the model driver: per queue, the ring it programmed, the frames it

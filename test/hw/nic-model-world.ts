@@ -1,10 +1,10 @@
 import type { DeviceParams } from "../../src/hw/device-params.js";
 import { TICKS_PER_US } from "../../src/kernel/ticks.js";
+import { outcome } from "../support/model-test.js";
 import { NicHarness } from "./nic-harness.js";
 import { queueByteClassifier, type RxFrameSpec, WireLedger } from "./nic-model-frames.js";
 import { IrqTracker } from "./nic-model-irq.js";
 import { hex, type ObservedFault, RxDriver } from "./nic-model-rx.js";
-import { outcome } from "./nic-model-tally.js";
 import { TxDriver } from "./nic-model-tx.js";
 
 /** The device the model test drives: few queues and vectors, small packet buffers. */
@@ -74,7 +74,7 @@ export class NicWorld {
   }
 
   /** Every invariant, after every command. Updates what the driver knows first. */
-  afterCommand(): void {
+  check(): void {
     const h = this.h;
     const faults = [...this.rx.observe(h), ...this.tx.observe(h)];
     this.checkFaults(faults.length > 0 ? faults : null);
@@ -175,12 +175,12 @@ export class NicWorld {
       // longest moderation interval the commands set is 30 units, 61 us).
       for (let w = 0; w < Math.ceil(v / 32); w++) h.write("EICS", this.irq.validMask(w), w);
       this.advance(100 * TICKS_PER_US);
-      this.afterCommand();
+      this.check();
       for (let q = 0; q < this.queues; q++) {
         this.rx.poll(h, q, repost);
         this.tx.reap(h, q);
       }
-      this.afterCommand();
+      this.check();
     };
     for (let n = 0; n < 1000 && !this.quiet(); n++) round(true);
     if (!this.quiet()) throw new Error("the device never went quiet");
@@ -191,7 +191,7 @@ export class NicWorld {
       const left = this.rx.framesLeft(h, q);
       if (left !== 0) throw new Error(`rx${q}: ${left} frames written but never reported`);
     }
-    this.afterCommand();
+    this.check();
     this.tx.checkDrained(h);
     for (const name of ["MPC", "RUC", "ROC", "CRCERRS", "RXDMADC", "TXDERR", "BADACC"]) {
       outcome(`${name} > 0`, +(h.peek(name) > 0));

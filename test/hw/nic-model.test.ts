@@ -1,9 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TICKS_PER_US } from "../../src/kernel/ticks.js";
+import {
+  clearCounts,
+  commandCounts,
+  commandsConstraints,
+  expectEveryCommandRan,
+  expectEveryOutcome,
+  itReplaysRegressions,
+  outcomeCounts,
+  type Regression,
+} from "../support/model-test.js";
 import { NicHarness } from "./nic-harness.js";
 import { COMMAND_NAMES, nicCommands, rxRingParams, txRingSize } from "./nic-model-commands.js";
-import { commandCounts, outcomeCounts } from "./nic-model-tally.js";
 import { MODEL_PARAMS, NicWorld } from "./nic-model-world.js";
 
 /**
@@ -21,27 +30,18 @@ const MAX_COMMANDS = 100;
 
 /** The property; `replayPath` (from a failure report) replays a shrunk command list. */
 function nicModel(replayPath?: string) {
-  const commands = fc.commands(nicCommands(QUEUES, VECTORS), {
-    maxCommands: MAX_COMMANDS,
-    size: "max",
-    ...(replayPath === undefined ? {} : { replayPath }),
-  });
+  const commands = fc.commands(
+    nicCommands(QUEUES, VECTORS),
+    commandsConstraints(MAX_COMMANDS, replayPath),
+  );
   return fc.property(rxRingParams, txRingSize, commands, (rx0, tx0, cmds) => {
     const world = new NicWorld();
     world.rx.program(world.h, 0, rx0);
     world.tx.program(world.h, 0, tx0);
-    world.afterCommand();
-    fc.modelRun(() => ({ model: world, real: world.h }), cmds);
+    world.check();
+    fc.modelRun(() => ({ model: world, real: world }), cmds);
     world.drain();
   });
-}
-
-/** A failing case found by the property, replayed exactly (seed, shrink path, replayPath). */
-interface Regression {
-  readonly name: string;
-  readonly seed: number;
-  readonly path: string;
-  readonly replayPath: string;
 }
 
 /**
@@ -87,49 +87,42 @@ const REGRESSIONS: readonly Regression[] = [
 
 describe("NIC model-based test", () => {
   it("keeps every invariant under random driver, wire and time commands", () => {
-    commandCounts.clear();
-    outcomeCounts.clear();
+    clearCounts();
     fc.assert(nicModel(), { numRuns: RUNS });
     if (process.env.NIC_MODEL_VERBOSE) {
       console.log(Object.fromEntries(commandCounts), Object.fromEntries(outcomeCounts));
     }
     // Every command ran (its precondition held) a fair number of times, and every outcome
     // the commands aim at happened: nothing is silently unreachable.
-    const minimum = Math.min(5, RUNS);
-    for (const name of COMMAND_NAMES) {
-      expect(commandCounts.get(name) ?? 0, name).toBeGreaterThanOrEqual(minimum);
-    }
-    for (const name of [
-      "rx frame received",
-      "rx frame over several descriptors",
-      "rx disable with frames in flight",
-      "rx fault",
-      "rx fault cleared by clearing ENABLE",
-      "tx frame sent",
-      "tx frame padded",
-      "tx fault",
-      "tx tail written inside a frame",
-      "irq message owed and sent",
-      "irq message at the end of its moderation",
-      "MPC > 0",
-      "RUC > 0",
-      "ROC > 0",
-      "CRCERRS > 0",
-      "QPRDC > 0",
-      "QRNBC > 0",
-      "RXDMADC > 0",
-      "TXDERR > 0",
-      "BADACC > 0",
-    ]) {
-      expect(outcomeCounts.get(name) ?? 0, name).toBeGreaterThanOrEqual(Math.min(2, RUNS));
-    }
+    expectEveryCommandRan(COMMAND_NAMES, Math.min(5, RUNS));
+    expectEveryOutcome(
+      [
+        "rx frame received",
+        "rx frame over several descriptors",
+        "rx disable with frames in flight",
+        "rx fault",
+        "rx fault cleared by clearing ENABLE",
+        "tx frame sent",
+        "tx frame padded",
+        "tx fault",
+        "tx tail written inside a frame",
+        "irq message owed and sent",
+        "irq message at the end of its moderation",
+        "MPC > 0",
+        "RUC > 0",
+        "ROC > 0",
+        "CRCERRS > 0",
+        "QPRDC > 0",
+        "QRNBC > 0",
+        "RXDMADC > 0",
+        "TXDERR > 0",
+        "BADACC > 0",
+      ],
+      Math.min(2, RUNS),
+    );
   });
 
-  for (const r of REGRESSIONS) {
-    it(`regression: ${r.name}`, () => {
-      fc.assert(nicModel(r.replayPath), { seed: r.seed, path: r.path, endOnFailure: true });
-    });
-  }
+  itReplaysRegressions(REGRESSIONS, nicModel);
 });
 
 describe("receive packet buffer", () => {

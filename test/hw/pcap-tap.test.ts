@@ -4,48 +4,16 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PcapWriter } from "../../src/hw/taps/pcap-writer.js";
+import { type PcapRecord, parsePcap } from "../taps/pcap-reader.js";
 import { NicHarness } from "./nic-harness.js";
 
 // A capture of the NIC's wire, both directions, through a PcapWriter on `nic.wire.tap`,
-// read back with a parser written here from the classic libpcap format
-// (https://wiki.wireshark.org/Development/LibpcapFileFormat): a 24-byte global header
-// (magic, version 2.4, thiszone, sigfigs, snaplen, linktype), then per record a 16-byte
-// header (ts_sec, ts_nsec with the nanosecond magic 0xA1B23C4D, incl_len, orig_len) and
-// the captured bytes; every field little-endian as written by a little-endian host.
+// read back with the tests' own pcap reader (test/taps/pcap-reader.ts).
 
-interface PcapRecord {
-  sec: number;
-  nsec: number;
-  origLen: number;
-  data: Uint8Array;
-}
-
-function parsePcap(file: Uint8Array): PcapRecord[] {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  expect(file.length).toBeGreaterThanOrEqual(24);
-  expect(view.getUint32(0, true)).toBe(0xa1b23c4d);
-  expect([view.getUint16(4, true), view.getUint16(6, true)]).toEqual([2, 4]);
-  expect(view.getInt32(8, true)).toBe(0);
-  expect(view.getUint32(12, true)).toBe(0);
-  const snaplen = view.getUint32(16, true);
-  expect(snaplen).toBe(65_535);
-  expect(view.getUint32(20, true)).toBe(1); // LINKTYPE_ETHERNET
-  const records: PcapRecord[] = [];
-  let pos = 24;
-  while (pos < file.length) {
-    if (pos + 16 > file.length) throw new Error(`truncated record header at ${pos}`);
-    const sec = view.getUint32(pos, true);
-    const nsec = view.getUint32(pos + 4, true);
-    const inclLen = view.getUint32(pos + 8, true);
-    const origLen = view.getUint32(pos + 12, true);
-    if (nsec >= 1_000_000_000) throw new Error(`ts_nsec ${nsec} out of range at ${pos}`);
-    if (inclLen > origLen || inclLen > snaplen) throw new Error(`bad lengths at ${pos}`);
-    pos += 16;
-    if (pos + inclLen > file.length) throw new Error(`truncated record data at ${pos}`);
-    records.push({ sec, nsec, origLen, data: file.subarray(pos, pos + inclLen) });
-    pos += inclLen;
-  }
-  return records;
+function records(file: Uint8Array): PcapRecord[] {
+  const parsed = parsePcap(file);
+  expect(parsed.snaplen).toBe(65_535);
+  return parsed.records;
 }
 
 function hex(bytes: Uint8Array): string {
@@ -140,7 +108,7 @@ function capture(t: Traffic): Captured {
     pcap.writeFile(path);
     const file = new Uint8Array(readFileSync(path));
     expect(hex(file)).toBe(hex(pcap.bytes()));
-    return { records: parsePcap(file), taps, injected, posted };
+    return { records: records(file), taps, injected, posted };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,8 +4,6 @@ import { type RunSummary, summarize } from "../../src/sim/metrics/run-summary.js
 import { Testbed } from "../../src/sim/testbed.js";
 import type { VmqPolicyName } from "../../src/switch/vmq/vmq-policy.js";
 
-export const POLICIES: readonly VmqPolicyName[] = ["none", "static", "dynamic"];
-
 /**
  * A short real run: 4 processors, 3 VMs, 1500-byte UDP from the wire at 200k frames per
  * second each (enough for no VMQ to drop on one processor), `durationMs` of traffic.
@@ -33,7 +31,7 @@ export async function realRun(policy: VmqPolicyName, durationMs = 40): Promise<R
 
 /** A processor sample with the given shares. */
 export function cpu(isr: number, dpc: number, sw: number, interrupts: number): ProcessorSample {
-  return { isr, dpc, switch: sw, busy: Math.min(1, isr + dpc + sw), interrupts };
+  return { isr, dpc, switch: sw, interrupts };
 }
 
 /** A hand-made summary around the given samples, every number chosen by the test. */

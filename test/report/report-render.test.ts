@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KIND_COLORS, processorColor } from "../../src/report/html/palette.js";
 import { writeReport } from "../../src/report/index.js";
 import type { RunSummary } from "../../src/sim/metrics/run-summary.js";
-import { POLICIES, realRun } from "./fixtures.js";
+import { VMQ_POLICY_NAMES } from "../../src/switch/vmq/vmq-policy.js";
+import { realRun } from "./fixtures.js";
 import { count } from "./html-check.js";
 import { decodePng, pixelsOfColor } from "./png.js";
 
@@ -66,7 +67,7 @@ describe.skipIf(browser === null)("the report in headless Chromium", () => {
 
   beforeAll(async () => {
     const summaries: RunSummary[] = [];
-    for (const policy of POLICIES) summaries.push(await realRun(policy, 30));
+    for (const policy of VMQ_POLICY_NAMES) summaries.push(await realRun(policy, 30));
     const scenario = { name: "render check", description: "three VMs", durationMs: 30 };
     url = pathToFileURL(writeReport(join(dir, "out"), { scenario, summaries })).href;
   });
@@ -74,9 +75,9 @@ describe.skipIf(browser === null)("the report in headless Chromium", () => {
   it("parses from file:// into the page we wrote: the table and every chart", async () => {
     const dom = await chromium(["--dump-dom"], url, join(dir, "profile-dom"));
     expect(dom).toContain('<table class="comparison">');
-    expect(count(dom, "<figure data-chart=")).toBe(CHARTS_PER_POLICY * POLICIES.length);
-    expect(count(dom, "<svg ")).toBe(CHARTS_PER_POLICY * POLICIES.length);
-    expect(count(dom, "</svg>")).toBe(CHARTS_PER_POLICY * POLICIES.length);
+    expect(count(dom, "<figure data-chart=")).toBe(CHARTS_PER_POLICY * VMQ_POLICY_NAMES.length);
+    expect(count(dom, "<svg ")).toBe(CHARTS_PER_POLICY * VMQ_POLICY_NAMES.length);
+    expect(count(dom, "</svg>")).toBe(CHARTS_PER_POLICY * VMQ_POLICY_NAMES.length);
     // Chromium drops what it cannot parse: the charts' shapes must all survive.
     expect(count(dom, "<polygon ")).toBeGreaterThan(0);
     expect(count(dom, "<polyline ")).toBeGreaterThan(0);

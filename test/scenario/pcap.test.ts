@@ -3,42 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseScenario, runScenario } from "../../src/sim/scenario/index.js";
+import { parsePcap } from "../taps/pcap-reader.js";
 
-// runScenario's capture of the wire, read back by a parser written here from the classic
-// libpcap format (https://wiki.wireshark.org/Development/LibpcapFileFormat): a 24-byte
-// header (magic 0xA1B23C4D for nanosecond timestamps, version 2.4, thiszone, sigfigs,
-// snaplen, linktype 1 = Ethernet), then per frame a 16-byte record header (seconds,
-// nanoseconds, captured length, original length) and the bytes; little-endian throughout.
-// The frames are then checked against what the scenario says went over the wire.
+// runScenario's capture of the wire, read back with the tests' own pcap reader
+// (test/taps/pcap-reader.ts); the frames are then checked against what the scenario says
+// went over the wire.
 
-interface Frame {
-  readonly ns: bigint;
-  readonly bytes: Uint8Array;
-}
-
-function readPcap(file: Uint8Array): Frame[] {
-  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  if (v.getUint32(0, true) !== 0xa1b23c4d) throw new Error("not a nanosecond pcap file");
-  if (v.getUint16(4, true) !== 2 || v.getUint16(6, true) !== 4) throw new Error("not version 2.4");
-  if (v.getUint32(20, true) !== 1) throw new Error("not Ethernet");
-  const snaplen = v.getUint32(16, true);
-  const frames: Frame[] = [];
-  let at = 24;
-  while (at < file.length) {
-    if (at + 16 > file.length) throw new Error(`truncated record header at ${at}`);
-    const sec = v.getUint32(at, true);
-    const nsec = v.getUint32(at + 4, true);
-    const incl = v.getUint32(at + 8, true);
-    const orig = v.getUint32(at + 12, true);
-    if (nsec >= 1e9 || incl > snaplen || incl !== orig) throw new Error(`bad record at ${at}`);
-    if (at + 16 + incl > file.length) throw new Error(`truncated record at ${at}`);
-    frames.push({
-      ns: BigInt(sec) * 1_000_000_000n + BigInt(nsec),
-      bytes: file.slice(at + 16, at + 16 + incl),
-    });
-    at += 16 + incl;
-  }
-  return frames;
+/** The captured frames (each whole: the capture cuts none short) and their times in ns. */
+function readFrames(file: Uint8Array): { ns: bigint; bytes: Uint8Array }[] {
+  return parsePcap(file).records.map((r) => {
+    expect(r.inclLen, "a frame cut short").toBe(r.origLen);
+    return { ns: BigInt(r.sec) * 1_000_000_000n + BigInt(r.nsec), bytes: r.data };
+  });
 }
 
 const mac = (b: Uint8Array, at: number) =>
@@ -103,7 +79,7 @@ describe("runScenario with pcapPath", () => {
     const path = join(dir, "run.pcap");
     const r = await runScenario(scenario, "dynamic", { pcapPath: path });
     expect(r.droppedTotal).toBe(0);
-    const frames = readPcap(readFileSync(path));
+    const frames = readFrames(readFileSync(path));
 
     for (let i = 1; i < frames.length; i++) expect(frames[i]!.ns >= frames[i - 1]!.ns).toBe(true);
     const toNic = frames.filter((f) => mac(f.bytes, 6) === PEER);

@@ -24,7 +24,6 @@ describe("runScenario", () => {
     );
     const r = await runScenario(scenario, "static");
     expect(r.inFlight).toBe(0);
-    expect(r.injected).toBe(r.delivered + Object.values(r.dropped).reduce((a, b) => a + b, 0));
     // 50,000 frames/s each: vm0 for 10 ms, vm1 (in and out) for 30 ms, late for 10 ms.
     expect(r.injected).toBeGreaterThanOrEqual(500 + 1500 * 2 + 500 - 4);
     expect(r.injected).toBeLessThanOrEqual(500 + 1500 * 2 + 500 + 4);

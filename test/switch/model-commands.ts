@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import type { SendOffload } from "../../src/driver/send-request.js";
-import { MIN_MSS } from "../../src/hw/tx/tx-output.js";
+import { LSO_MIN_MSS } from "../../src/hw/offload/lso.js";
 import { TICKS_PER_US } from "../../src/kernel/ticks.js";
+import { AsyncModelCommand } from "../support/model-test.js";
 import {
   type FrameShape,
   INTERVAL_TICKS,
@@ -11,6 +12,7 @@ import {
   type VlanChoice,
   type WorldConfig,
 } from "./model-world.js";
+import { headerBytes } from "./rig-frames.js";
 
 /**
  * The commands of the switch model test: VMs come and go (addresses from a small pool, so
@@ -18,26 +20,11 @@ import {
  * has any more, on the wrong VLAN, with offloads, some the driver must refuse), steady
  * load makes dynamic VMQ move queues, and time passes. VMs are named by a choice the
  * command resolves when it runs, so every command applies in every state and shrinks well.
+ * Each run counts itself and ends with the world's checks (AsyncModelCommand,
+ * test/support/model-test.ts).
  */
 
 type Cmd = fc.AsyncCommand<SwitchWorld, SwitchWorld>;
-
-/** How often each command ran (and did something), over every run of the property. */
-export const commandCounts = new Map<string, number>();
-
-abstract class SwitchCommand implements Cmd {
-  abstract readonly name: string;
-  check(_w: Readonly<SwitchWorld>): boolean {
-    return true;
-  }
-  async run(w: SwitchWorld): Promise<void> {
-    commandCounts.set(this.name, (commandCounts.get(this.name) ?? 0) + 1);
-    await this.act(w);
-    w.check();
-  }
-  protected abstract act(w: SwitchWorld): Promise<void> | void;
-  abstract toString(): string;
-}
 
 function pick<T>(list: readonly T[], choice: number): T {
   return list[choice % list.length]!;
@@ -47,7 +34,7 @@ function showShape(s: FrameShape): string {
   return `${s.l4}${s.ip}/${s.frameBytes}`;
 }
 
-class AddVm extends SwitchCommand {
+class AddVm extends AsyncModelCommand<SwitchWorld> {
   readonly name = "add-vm";
   constructor(
     readonly mac: number,
@@ -64,7 +51,7 @@ class AddVm extends SwitchCommand {
   }
 }
 
-class RemoveVm extends SwitchCommand {
+class RemoveVm extends AsyncModelCommand<SwitchWorld> {
   readonly name = "remove-vm";
   constructor(readonly choice: number) {
     super();
@@ -82,7 +69,7 @@ class RemoveVm extends SwitchCommand {
 }
 
 /** Frames from the peer to a VM's address (maybe one removed), on its VLAN or another. */
-class WireBurst extends SwitchCommand {
+class WireBurst extends AsyncModelCommand<SwitchWorld> {
   readonly name = "wire-burst";
   constructor(
     readonly to: number,
@@ -108,7 +95,7 @@ class WireBurst extends SwitchCommand {
 }
 
 /** A steady stream from the peer to a live VM: load for the VMQ policy to react to. */
-class WireLoad extends SwitchCommand {
+class WireLoad extends AsyncModelCommand<SwitchWorld> {
   readonly name = "wire-load";
   constructor(
     readonly to: number,
@@ -122,9 +109,12 @@ class WireLoad extends SwitchCommand {
     return w.live.length > 0;
   }
   act(w: SwitchWorld): void {
-    w.wireLoad(pick(w.live, this.to), this.framesPerSecond, this.durationUs * TICKS_PER_US, {
-      ...this.shape,
-    });
+    w.wireLoad(
+      pick(w.live, this.to),
+      this.framesPerSecond,
+      this.durationUs * TICKS_PER_US,
+      this.shape,
+    );
   }
   toString(): string {
     return `load(#${this.to} ${this.framesPerSecond}fps ${this.durationUs}us ${showShape(this.shape)})`;
@@ -132,7 +122,7 @@ class WireLoad extends SwitchCommand {
 }
 
 /** A VM streams to the peer (sends pile up in the rings of a slow link). */
-class VmLoad extends SwitchCommand {
+class VmLoad extends AsyncModelCommand<SwitchWorld> {
   readonly name = "vm-load";
   constructor(
     readonly from: number,
@@ -156,11 +146,6 @@ class VmLoad extends SwitchCommand {
 
 type OffloadKind = "none" | "checksum" | "lso";
 
-/** Bytes of a VM frame's headers (VMs send untagged frames). */
-function headerBytes(s: FrameShape): number {
-  return 14 + (s.ip === 4 ? 20 : 40) + (s.l4 === "tcp" ? 20 : 8);
-}
-
 /**
  * The offload request, and whether the driver must refuse it (LSO of UDP). The MSS cuts
  * the payload into `segments` pieces whose last still holds the 20-byte signature.
@@ -174,15 +159,16 @@ function offloadOf(
   if (kind === "checksum") {
     return { offload: { ipv4Checksum: shape.ip === 4, l4Checksum: true }, invalid: false };
   }
+  // VMs send untagged frames.
   const payload = shape.frameBytes - headerBytes(shape);
   let mss = Math.ceil(payload / segments);
   if (payload - (Math.ceil(payload / mss) - 1) * mss < 20) mss = payload;
   // The driver refuses LSO of UDP; the device an MSS under its 64-byte minimum.
-  return { offload: { lsoMss: mss }, invalid: shape.l4 === "udp" || mss < MIN_MSS };
+  return { offload: { lsoMss: mss }, invalid: shape.l4 === "udp" || mss < LSO_MIN_MSS };
 }
 
 /** A VM sends a burst to the peer. */
-class VmToWire extends SwitchCommand {
+class VmToWire extends AsyncModelCommand<SwitchWorld> {
   readonly name = "vm-to-wire";
   constructor(
     readonly from: number,
@@ -207,7 +193,7 @@ class VmToWire extends SwitchCommand {
 }
 
 /** A VM sends a burst to another VM's address (maybe its own, maybe one removed). */
-class VmToVm extends SwitchCommand {
+class VmToVm extends AsyncModelCommand<SwitchWorld> {
   readonly name = "vm-to-vm";
   constructor(
     readonly from: number,
@@ -230,7 +216,7 @@ class VmToVm extends SwitchCommand {
 }
 
 /** One dynamic VMQ interval passes (a policy step under dynamic; just time otherwise). */
-class Step extends SwitchCommand {
+class Step extends AsyncModelCommand<SwitchWorld> {
   readonly name = "vmq-step";
   async act(w: SwitchWorld): Promise<void> {
     await w.advance(INTERVAL_TICKS);
@@ -240,7 +226,7 @@ class Step extends SwitchCommand {
   }
 }
 
-class Advance extends SwitchCommand {
+class Advance extends AsyncModelCommand<SwitchWorld> {
   readonly name = "advance";
   constructor(readonly us: number) {
     super();
@@ -275,6 +261,16 @@ const count = fc.integer({ min: 1, max: 48 });
 /** VMs send longer bursts: enough to fill a transmit ring. */
 const sendCount = fc.integer({ min: 1, max: 160 });
 
+/** A steady stream: a VM choice, one of `rates` (frames per second), microseconds, shape. */
+function loadArb(...rates: number[]) {
+  return fc.tuple(
+    choice,
+    fc.constantFrom(...rates),
+    fc.integer({ min: 300, max: 3000 }),
+    shape.map((s) => ({ ...s, frameBytes: Math.max(800, s.frameBytes) })),
+  );
+}
+
 const addVm = fc
   .tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom(...VLANS))
   .map(([mac, vlan]) => new AddVm(mac, vlan));
@@ -288,14 +284,7 @@ export function switchCommands(): fc.Arbitrary<Cmd>[] {
     fc
       .tuple(choice, fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.nat(3)), count, shape)
       .map(([to, other, n, s]) => new WireBurst(to, other, n, s)),
-    fc
-      .tuple(
-        choice,
-        fc.constantFrom(100_000, 300_000, 600_000),
-        fc.integer({ min: 300, max: 3000 }),
-        shape.map((s) => ({ ...s, frameBytes: Math.max(800, s.frameBytes) })),
-      )
-      .map(([to, fps, us, s]) => new WireLoad(to, fps, us, s)),
+    loadArb(100_000, 300_000, 600_000).map(([to, fps, us, s]) => new WireLoad(to, fps, us, s)),
     fc
       .tuple(
         choice,
@@ -306,14 +295,7 @@ export function switchCommands(): fc.Arbitrary<Cmd>[] {
       )
       .map(([from, n, s, off, seg]) => new VmToWire(from, n, s, off, seg)),
     fc.tuple(choice, choice, count, shape).map(([from, to, n, s]) => new VmToVm(from, to, n, s)),
-    fc
-      .tuple(
-        choice,
-        fc.constantFrom(50_000, 150_000),
-        fc.integer({ min: 300, max: 3000 }),
-        shape.map((s) => ({ ...s, frameBytes: Math.max(800, s.frameBytes) })),
-      )
-      .map(([from, fps, us, s]) => new VmLoad(from, fps, us, s)),
+    loadArb(50_000, 150_000).map(([from, fps, us, s]) => new VmLoad(from, fps, us, s)),
     fc.constant(new Step()),
     fc.integer({ min: 10, max: 2000 }).map((us) => new Advance(us)),
   ];

@@ -16,13 +16,6 @@ import { settleOn, smallBed, vmMac } from "./rig-bed.js";
  * generator's signature by the test's own reader. The invariants compare the two.
  */
 
-/**
- * Removing a VM while its queue is being moved once leaked the queue (fixed in
- * vmq-manager.ts `detach`; regression test in switch-model.test.ts). Set this to true to
- * let pending moves finish before a removal (the world's behaviour while the bug stood).
- */
-const WAIT_FOR_MOVES_BEFORE_REMOVAL = false;
-
 /** What a run is built with. */
 export interface WorldConfig {
   readonly policy: VmqPolicyName;
@@ -82,9 +75,13 @@ interface FlowRecord {
 const MAGIC = 0x4e534947;
 
 /** Flow id and sequence number from the last 20 bytes, or null (the test's own reader). */
-function signatureOf(b: Uint8Array, length: number): { flow: number; seq: number } | null {
+function signatureOf(
+  b: Uint8Array,
+  offset: number,
+  length: number,
+): { flow: number; seq: number } | null {
   if (length < 20) return null;
-  const v = new DataView(b.buffer, b.byteOffset + length - 20, 20);
+  const v = new DataView(b.buffer, b.byteOffset + offset + length - 20, 20);
   if (v.getUint32(0) !== MAGIC) return null;
   return { flow: v.getUint32(4), seq: v.getUint32(8) };
 }
@@ -93,12 +90,12 @@ function keyOf(mac: number, vlan: VlanChoice): string {
   return `${mac}/${vlan ?? 0}`;
 }
 
-function macIndexOf(bytes: Uint8Array): number {
-  const peer = PEER_MAC.every((x, i) => bytes[i] === x);
+function macIndexOf(bytes: Uint8Array, offset = 0): number {
+  const peer = PEER_MAC.every((x, i) => bytes[offset + i] === x);
   if (peer) return -1;
   const pool = vmMac(0);
-  const same = pool.slice(0, 5).every((x, i) => bytes[i] === x);
-  return same ? bytes[5]! - 1 : -2;
+  const same = pool.slice(0, 5).every((x, i) => bytes[offset + i] === x);
+  return same ? bytes[offset + 5]! - 1 : -2;
 }
 
 /** The world: model and real system in one (the command test's "model" and "real"). */
@@ -202,18 +199,8 @@ export class SwitchWorld {
       const at = this.waiting.indexOf(l);
       if (at >= 0) this.waiting.splice(at, 1);
     }
-    if (WAIT_FOR_MOVES_BEFORE_REMOVAL) await this.settleMoves();
+    // Even while dynamic VMQ is moving its queue (vmq-manager.ts `detach` waits for the move).
     await settleOn(this.bed, this.bed.removeVm(l.vm));
-  }
-
-  /** Runs until no queue move the switch asked for is still pending in the driver. */
-  async settleMoves(): Promise<void> {
-    const pending = () =>
-      this.bed.vswitch.vmq.moves.some((m) => m.error === null && m.completedAtTicks === null);
-    for (let steps = 0; pending(); steps++) {
-      if (steps > 10_000) throw new Error("a queue move never completed");
-      await this.bed.advance(10 * TICKS_PER_US);
-    }
   }
 
   /** `n` frames from the peer to `to`'s address, tagged with `vlan`, sent at once. */
@@ -227,12 +214,7 @@ export class SwitchWorld {
 
   /** A steady stream from the peer to `to` for `durationTicks` (load for the policy). */
   wireLoad(to: LiveVm, framesPerSecond: number, durationTicks: number, shape: FrameShape): void {
-    const phase = {
-      fromTicks: this.now,
-      toTicks: this.now + durationTicks,
-      framesPerSecond,
-      frameBytes: shape.frameBytes,
-    };
+    const phase = steady(this.now, framesPerSecond, durationTicks, shape);
     const flow = this.bed.addFlow(
       { name: `l${this.flows.length}`, vlan: to.vlan, ...shape, phases: [phase] },
       { from: "wire", to: to.vm },
@@ -242,12 +224,7 @@ export class SwitchWorld {
 
   /** A steady stream from a VM to the peer for `durationTicks`. */
   vmLoad(from: LiveVm, framesPerSecond: number, durationTicks: number, shape: FrameShape): void {
-    const phase = {
-      fromTicks: this.now,
-      toTicks: this.now + durationTicks,
-      framesPerSecond,
-      frameBytes: shape.frameBytes,
-    };
+    const phase = steady(this.now, framesPerSecond, durationTicks, shape);
     const flow = this.bed.addFlow(
       { name: `s${this.flows.length}`, ...shape, phases: [phase] },
       { from: from.vm, to: "wire" },
@@ -382,7 +359,7 @@ export class SwitchWorld {
   }
 
   /** Frames generated, seen by the test, dropped by the switch, and dropped by the NIC or peer. */
-  private tally() {
+  tally() {
     let generated = 0;
     for (const r of this.flows) generated += r.flow.counters.generated;
     let observed = 0;
@@ -407,10 +384,14 @@ export class SwitchWorld {
     port.receiver = (p, frames, at) => {
       for (const f of frames) {
         const path = pathOf(f.queue, port.queue);
-        const r = this.receipt(port.name, f.bytes, f.length, path);
+        const r = this.receipt(port.name, f.bytes, f.offset, f.length, path);
         if (r === null) continue;
         const vlan = r.origin.kind === "vm" ? r.origin.sender.vlan : r.dstVlan;
-        if (macIndexOf(f.bytes) !== mac || r.dstMac !== mac || (vlan ?? 0) !== port.vlan) {
+        if (
+          macIndexOf(f.bytes, f.offset) !== mac ||
+          r.dstMac !== mac ||
+          (vlan ?? 0) !== port.vlan
+        ) {
           this.violations.push(`${port.name} got ${r.flow.spec.name}'s frame`);
         }
         if (!port.active) this.violations.push(`${port.name} got a frame after removal`);
@@ -421,7 +402,7 @@ export class SwitchWorld {
 
   /** A frame on the wire: only VMs send there, tagged with the sender's VLAN. */
   private onWire(frame: Uint8Array, length: number): void {
-    const r = this.receipt("wire", frame, length, "wire");
+    const r = this.receipt("wire", frame, 0, length, "wire");
     if (r === null) return;
     const tagged = frame[12] === 0x81 && frame[13] === 0x00;
     const vlan = tagged ? ((frame[14]! << 8) | frame[15]!) & 0x0fff : undefined;
@@ -444,10 +425,11 @@ export class SwitchWorld {
   private receipt(
     receiver: string,
     bytes: Uint8Array,
+    offset: number,
     length: number,
     path: FramePath,
   ): FlowRecord | null {
-    const sig = signatureOf(bytes, length);
+    const sig = signatureOf(bytes, offset, length);
     if (sig === null) return null;
     const r = this.flows[Math.floor(sig.flow / 65536) - 1];
     if (r === undefined) {
@@ -515,5 +497,15 @@ function burst(now: number, n: number, shape: FrameShape) {
     framesPerSecond: TICKS_PER_MS,
     frameBytes: shape.frameBytes,
     burstFrames: n,
+  };
+}
+
+/** `framesPerSecond` from `now` for `durationTicks`. */
+function steady(now: number, framesPerSecond: number, durationTicks: number, shape: FrameShape) {
+  return {
+    fromTicks: now,
+    toTicks: now + durationTicks,
+    framesPerSecond,
+    frameBytes: shape.frameBytes,
   };
 }

@@ -2,7 +2,10 @@ import { describe, expect, test } from "vitest";
 import { TICKS_PER_MS } from "../../src/kernel/ticks.js";
 import { summarize } from "../../src/sim/metrics/run-summary.js";
 import type { Testbed } from "../../src/sim/testbed.js";
-import type { ModerationPolicy } from "../../src/switch/moderation/moderation-policy.js";
+import {
+  MAX_MODERATION_US,
+  type ModerationPolicy,
+} from "../../src/switch/moderation/moderation-policy.js";
 import type { VmqPolicyName } from "../../src/switch/vmq/vmq-policy.js";
 import { addVm, smallBed, vmMac } from "./rig-bed.js";
 
@@ -81,5 +84,27 @@ describe("the switch's interrupt moderation", () => {
     expect(adaptive.summary.delivered).toBe(fixed.summary.delivered);
     expect(adaptive.summary.droppedTotal).toBe(0);
     expect(adaptive.summary.interruptsPerSecond).toBeLessThan(fixed.summary.interruptsPerSecond);
+  });
+
+  test("an interval beyond the driver's longest is refused when the switch starts", async () => {
+    await expect(
+      smallBed("none", { moderation: { kind: "adaptive", profileUs: [2, 2000] } }),
+    ).rejects.toThrow(/^moderation: profileUs\[1\] 2000: .*the driver's limit/);
+    await expect(
+      smallBed("none", { moderation: { kind: "fixed", intervalUs: 1100 } }),
+    ).rejects.toThrow(RangeError);
+  });
+
+  test("the limit scenario files are checked against is the driver's", async () => {
+    const bed = await smallBed("none");
+    const caps = await bed.adapter.request({ kind: "query-capabilities" });
+    expect(caps.ok && caps.value.maxModerationUs).toBe(MAX_MODERATION_US);
+    const { bed: at } = await steadyRun(
+      "none",
+      { kind: "fixed", intervalUs: MAX_MODERATION_US },
+      1,
+      2,
+    );
+    expect(eitrUnits(at, 0)).toBe(Math.round(MAX_MODERATION_US / EITR_UNIT_US));
   });
 });

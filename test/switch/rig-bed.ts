@@ -1,4 +1,5 @@
 import type { ReceivedFrame } from "../../src/driver/received-frame.js";
+import { runUntilSettled } from "../../src/kernel/settle.js";
 import { TICKS_PER_US } from "../../src/kernel/ticks.js";
 import { Testbed, type TestbedConfig, type Vm } from "../../src/sim/testbed.js";
 import type { VmqPolicyName } from "../../src/switch/vmq/vmq-policy.js";
@@ -49,7 +50,7 @@ export function tapVm(vm: Vm): VmTap {
   vm.port.receiver = (port, frames: readonly ReceivedFrame[], at) => {
     batches.push(
       frames.map((f) => ({
-        bytes: f.bytes.slice(0, f.length),
+        bytes: f.bytes.slice(f.offset, f.offset + f.length),
         queue: f.queue,
         vlanTci: f.vlanTci,
       })),
@@ -74,29 +75,11 @@ export function injectAll(bed: Testbed, frames: readonly Uint8Array[]): void {
 }
 
 /** Runs the testbed in 10 us steps until `promise` settles (a request that pends). */
-export async function settleOn<T>(bed: Testbed, promise: Promise<T>): Promise<T> {
-  let done = false;
-  let value: T | undefined;
-  let error: unknown;
-  let failed = false;
-  promise.then(
-    (v) => {
-      done = true;
-      value = v;
-    },
-    (e: unknown) => {
-      done = true;
-      failed = true;
-      error = e;
-    },
-  );
-  for (let i = 0; i < 4; i++) await Promise.resolve();
-  for (let steps = 0; !done; steps++) {
-    if (steps > 100_000) throw new Error("a request never settled");
-    await bed.advance(10 * TICKS_PER_US);
-  }
-  if (failed) throw error;
-  return value as T;
+export function settleOn<T>(bed: Testbed, promise: Promise<T>): Promise<T> {
+  return runUntilSettled(promise, () => bed.advance(10 * TICKS_PER_US), {
+    maxSteps: 100_000,
+    what: "a testbed request",
+  });
 }
 
 /** Adds a VM and lets its queue request settle. */

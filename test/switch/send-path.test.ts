@@ -140,6 +140,48 @@ describe("VM sends: local switching and floods", () => {
   });
 });
 
+describe("a flood's local copies: one round per send", () => {
+  // Regression (src/switch/send-path.ts): the switch remembered which requests it had
+  // already copied locally by the request object, so a request sent twice went to the
+  // wire twice but to the other VMs once.
+  test("one request sent twice reaches the other VM twice and the wire twice", async () => {
+    const bed = await smallBed("static");
+    const a = await addVm(bed, "a", vmMac(0));
+    const b = await addVm(bed, "b", vmMac(1));
+    const tb = tapVm(b);
+    const wire = tapWire(bed);
+    const request = { bytes: vmFrame(BROADCAST, vmMac(0), 5) };
+    expect(bed.vswitch.send(a.port, [request, request])).toBe(2);
+    await bed.advance(2 * TICKS_PER_MS);
+    expect(tb.frames().map((f) => frameId(f.bytes, f.bytes.length))).toEqual([5, 5]);
+    expect(wire.map((f) => frameId(f, f.length))).toEqual([5, 5]);
+    expect(bed.vswitch.counters.floodCopies).toBe(2);
+  });
+
+  test("a flood whose wire copy waits for ring room is copied to the other VM once", async () => {
+    // A small transmit ring: the driver refuses wire copies, which are retried.
+    const bed = await smallBed("static", { driver: { txRingSize: 16 } });
+    const a = await addVm(bed, "a", vmMac(0));
+    const b = await addVm(bed, "b", vmMac(1));
+    const tb = tapVm(b);
+    const wire = tapWire(bed);
+    const count = 100;
+    const frames = Array.from({ length: count }, (_, id) => vmFrame(BROADCAST, vmMac(0), id));
+    const refusedBefore = bed.adapter.statisticsNow()!.driver.sendsRefused;
+    expect(
+      bed.vswitch.send(
+        a.port,
+        frames.map((bytes) => ({ bytes })),
+      ),
+    ).toBe(count);
+    await bed.advance(5 * TICKS_PER_MS);
+    expect(bed.adapter.statisticsNow()!.driver.sendsRefused).toBeGreaterThan(refusedBefore);
+    const ids = frames.map((_, id) => id);
+    expect(tb.frames().map((f) => frameId(f.bytes, f.bytes.length))).toEqual(ids);
+    expect(wire.map((f) => frameId(f, f.length))).toEqual(ids);
+  });
+});
+
 /** One VM on `vlan` sends `frames` with `offload`; returns the frames on the wire. */
 async function sendOut(
   vlan: number | undefined,

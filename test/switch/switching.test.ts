@@ -1,5 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
+import type { ReceivedFrame } from "../../src/driver/received-frame.js";
 import { TICKS_PER_MS } from "../../src/kernel/ticks.js";
 import { PEER_MAC, type Testbed, type Vm } from "../../src/sim/testbed.js";
 import type { SwitchDropReason } from "../../src/switch/switch-counters.js";
@@ -214,6 +215,11 @@ interface IndicationRecord {
   readonly calls: { readonly vm: number; readonly ids: number[] }[];
 }
 
+/** A lent frame's own bytes: a view into the lender's area, read during the call only. */
+function bytesOf(f: ReceivedFrame): Uint8Array {
+  return f.bytes.subarray(f.offset, f.offset + f.length);
+}
+
 /** Records every indication the switch gets from the driver, and the receiver calls it makes. */
 function recordIndications(bed: Testbed, vms: readonly Vm[]): IndicationRecord[] {
   const log: IndicationRecord[] = [];
@@ -221,7 +227,7 @@ function recordIndications(bed: Testbed, vms: readonly Vm[]): IndicationRecord[]
   for (const [i, vm] of vms.entries()) {
     const inner = vm.port.receiver;
     vm.port.receiver = (port, frames, at) => {
-      current?.calls.push({ vm: i, ids: frames.map((f) => frameId(f.bytes, f.length)) });
+      current?.calls.push({ vm: i, ids: frames.map((f) => frameId(bytesOf(f), f.length)) });
       inner(port, frames, at);
     };
   }
@@ -231,9 +237,9 @@ function recordIndications(bed: Testbed, vms: readonly Vm[]): IndicationRecord[]
       queue,
       processor: bed.host.currentProcessor() ?? -1,
       frames: frames.map((f) => ({
-        id: frameId(f.bytes, f.length),
+        id: frameId(bytesOf(f), f.length),
         length: f.length,
-        group: (f.bytes[0]! & 1) !== 0,
+        group: (bytesOf(f)[0]! & 1) !== 0,
       })),
       calls: [],
     };

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { RSS_HASH } from "../../src/driver/rss.js";
 import { TICKS_PER_US } from "../../src/kernel/ticks.js";
+import { AsyncModelCommand } from "../support/model-test.js";
 import type { DriverWorld, OverlapKind, RssRequest, WorldConfig } from "./driver-world.js";
 import {
   type Breakage,
@@ -15,27 +16,11 @@ import {
  * The commands of the driver model test: what the upper edge (sends, requests), the peer
  * (frames from the wire) and time do. Queues are named by a choice among the queues in
  * use (the model resolves it when the command runs), so every command applies in every
- * state and shrinks well. Each run counts itself and ends with the world's checks.
+ * state and shrinks well. Each run counts itself and ends with the world's checks
+ * (AsyncModelCommand, test/support/model-test.ts).
  */
 
 type Cmd = fc.AsyncCommand<DriverWorld, DriverWorld>;
-
-/** How often each command ran, over every run of the property. */
-export const commandCounts = new Map<string, number>();
-
-abstract class DriverCommand implements Cmd {
-  abstract readonly name: string;
-  check(_w: Readonly<DriverWorld>): boolean {
-    return true;
-  }
-  async run(w: DriverWorld): Promise<void> {
-    commandCounts.set(this.name, (commandCounts.get(this.name) ?? 0) + 1);
-    await this.act(w);
-    w.check();
-  }
-  protected abstract act(w: DriverWorld): Promise<void> | void;
-  abstract toString(): string;
-}
 
 /** A processor choice: a processor modulo the host's count, or one past the last. */
 interface ProcessorChoice {
@@ -66,7 +51,7 @@ function showTx(s: TxSendSpec): string {
   return `${s.kind}(${s.size})`;
 }
 
-class Inject extends DriverCommand {
+class Inject extends AsyncModelCommand<DriverWorld> {
   readonly name = "inject";
   constructor(readonly frames: readonly RxFrameSpec[]) {
     super();
@@ -80,7 +65,7 @@ class Inject extends DriverCommand {
 }
 
 /** Many large frames at once: rings, the packet buffer and the processors overflow. */
-class Flood extends DriverCommand {
+class Flood extends AsyncModelCommand<DriverWorld> {
   readonly name = "flood";
   constructor(
     readonly frames: readonly RxFrameSpec[],
@@ -96,7 +81,7 @@ class Flood extends DriverCommand {
   }
 }
 
-class Send extends DriverCommand {
+class Send extends AsyncModelCommand<DriverWorld> {
   readonly name = "send";
   constructor(
     readonly queue: number,
@@ -112,7 +97,7 @@ class Send extends DriverCommand {
   }
 }
 
-class Advance extends DriverCommand {
+class Advance extends AsyncModelCommand<DriverWorld> {
   readonly name = "advance";
   constructor(readonly ticks: number) {
     super();
@@ -125,7 +110,7 @@ class Advance extends DriverCommand {
   }
 }
 
-class Allocate extends DriverCommand {
+class Allocate extends AsyncModelCommand<DriverWorld> {
   readonly name = "allocate-queue";
   constructor(
     readonly mac: number,
@@ -144,7 +129,7 @@ class Allocate extends DriverCommand {
   }
 }
 
-class Free extends DriverCommand {
+class Free extends AsyncModelCommand<DriverWorld> {
   readonly name = "free-queue";
   constructor(
     readonly queue: number,
@@ -166,7 +151,7 @@ class Free extends DriverCommand {
   }
 }
 
-class SetFilter extends DriverCommand {
+class SetFilter extends AsyncModelCommand<DriverWorld> {
   readonly name = "set-filter";
   constructor(
     readonly queue: number,
@@ -183,7 +168,7 @@ class SetFilter extends DriverCommand {
   }
 }
 
-class Retarget extends DriverCommand {
+class Retarget extends AsyncModelCommand<DriverWorld> {
   readonly name = "set-queue-processor";
   constructor(
     readonly queue: number,
@@ -204,7 +189,7 @@ class Retarget extends DriverCommand {
   }
 }
 
-class SetModeration extends DriverCommand {
+class SetModeration extends AsyncModelCommand<DriverWorld> {
   readonly name = "set-moderation";
   constructor(
     readonly target: number,
@@ -222,7 +207,7 @@ class SetModeration extends DriverCommand {
   }
 }
 
-class SetRss extends DriverCommand {
+class SetRss extends AsyncModelCommand<DriverWorld> {
   readonly name = "set-rss";
   constructor(readonly rss: RssRequest) {
     super();
@@ -244,7 +229,7 @@ class SetRss extends DriverCommand {
   }
 }
 
-class Overlap extends DriverCommand {
+class Overlap extends AsyncModelCommand<DriverWorld> {
   readonly name = "overlap";
   constructor(
     readonly kind: OverlapKind,
@@ -267,7 +252,7 @@ class Overlap extends DriverCommand {
   }
 }
 
-class Reset extends DriverCommand {
+class Reset extends AsyncModelCommand<DriverWorld> {
   readonly name = "reset";
   async act(w: DriverWorld): Promise<void> {
     await w.reset();

@@ -1,8 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { COMMAND_NAMES, commandCounts, driverCommands, worldConfig } from "./driver-commands.js";
-import { DriverWorld, outcomeCounts } from "./driver-world.js";
-import { toeplitz } from "./rss-model.js";
+import {
+  clearCounts,
+  commandCounts,
+  commandsConstraints,
+  expectEveryCommandRan,
+  itReplaysRegressions,
+  outcomeCounts,
+  type Regression,
+} from "../support/model-test.js";
+import { COMMAND_NAMES, driverCommands, worldConfig } from "./driver-commands.js";
+import { DriverWorld } from "./driver-world.js";
 
 /**
  * Model-based test of the driver, the NIC and the real host together: random sequences of
@@ -21,11 +29,7 @@ const MAX_COMMANDS = 30;
 
 /** The property; `replayPath` (from a failure report) replays a shrunk command list. */
 function driverModel(replayPath?: string) {
-  const commands = fc.commands(driverCommands(), {
-    maxCommands: MAX_COMMANDS,
-    size: "max",
-    ...(replayPath === undefined ? {} : { replayPath }),
-  });
+  const commands = fc.commands(driverCommands(), commandsConstraints(MAX_COMMANDS, replayPath));
   return fc.asyncProperty(worldConfig, commands, async (config, cmds) => {
     const world = new DriverWorld(config);
     await world.start();
@@ -33,14 +37,6 @@ function driverModel(replayPath?: string) {
     await fc.asyncModelRun(() => ({ model: world, real: world }), cmds);
     world.drain();
   });
-}
-
-/** A failing case the property found, replayed exactly (seed, shrink path, replayPath). */
-interface Regression {
-  readonly name: string;
-  readonly seed: number;
-  readonly path: string;
-  readonly replayPath: string;
 }
 
 /**
@@ -63,32 +59,14 @@ const REGRESSIONS: readonly Regression[] = [
 ];
 
 describe("driver + NIC + host model-based test", () => {
-  it("the plain Toeplitz model gives Microsoft's published verification hash", () => {
-    // 66.9.149.187:2794 -> 161.142.100.80:1766 (TCP/IPv4), from the RSS verification suite.
-    const key = [
-      0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f,
-      0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
-      0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-    ];
-    const src = [66, 9, 149, 187];
-    const dst = [161, 142, 100, 80];
-    expect(toeplitz(key, [...src, ...dst])).toBe(0x323e8fc2);
-    expect(toeplitz(key, [...src, ...dst, 2794 >>> 8, 2794 & 0xff, 1766 >>> 8, 1766 & 0xff])).toBe(
-      0x51ccc178,
-    );
-  });
-
   it("keeps every invariant under random traffic, requests, moves, time and resets", async () => {
-    commandCounts.clear();
-    outcomeCounts.clear();
+    clearCounts();
     await fc.assert(driverModel(), { numRuns: RUNS });
     if (process.env.DRIVER_MODEL_VERBOSE) {
       console.log(Object.fromEntries(commandCounts), Object.fromEntries(outcomeCounts));
     }
     // Every command ran a fair number of times: nothing is silently unreachable.
-    for (const name of COMMAND_NAMES) {
-      expect(commandCounts.get(name) ?? 0, name).toBeGreaterThanOrEqual(Math.min(5, RUNS));
-    }
+    expectEveryCommandRan(COMMAND_NAMES, Math.min(5, RUNS));
   });
 
   // Regression: the segments of a large send were not padded to the 60-byte Ethernet
@@ -116,13 +94,5 @@ describe("driver + NIC + host model-based test", () => {
     expect(Math.min(...lengths)).toBeGreaterThanOrEqual(60);
   });
 
-  for (const r of REGRESSIONS) {
-    it(`regression: ${r.name}`, async () => {
-      await fc.assert(driverModel(r.replayPath), {
-        seed: r.seed,
-        path: r.path,
-        endOnFailure: true,
-      });
-    });
-  }
+  itReplaysRegressions(REGRESSIONS, driverModel);
 });

@@ -3,12 +3,14 @@ import { HostMemory } from "../../src/bus/host-memory.js";
 import { Adapter } from "../../src/driver/adapter.js";
 import type { ReceivedFrame } from "../../src/driver/received-frame.js";
 import type { DriverErrorKind, DriverRequest, RequestOutcome } from "../../src/driver/requests.js";
-import { DEFAULT_RSS_KEY } from "../../src/driver/rss.js";
 import type { SendRequest, SendStatus } from "../../src/driver/send-request.js";
 import { Host } from "../../src/host/host.js";
 import { Nic } from "../../src/hw/nic.js";
 import { Scheduler } from "../../src/kernel/scheduler.js";
+import { runUntilSettled } from "../../src/kernel/settle.js";
 import { TICKS_PER_MS, TICKS_PER_US, type Ticks } from "../../src/kernel/ticks.js";
+import { MS_VERIFICATION_KEY } from "../rss/vectors.js";
+import { outcome as countOutcome } from "../support/model-test.js";
 import { type FilterModel, type RssModel, type Steering, steer } from "./rss-model.js";
 import {
   buildRxFrame,
@@ -40,6 +42,9 @@ import {
  * is pending and checks that nothing leaked.
  */
 
+/** The RSS key the world programs (the published verification key: any 40 bytes would do). */
+const TEST_RSS_KEY = MS_VERIFICATION_KEY;
+
 /** The most queues a run's NIC has (its filter slots are as many as its queues). */
 export const MAX_QUEUES = 8;
 const EITR_UNIT_US = 2.048;
@@ -48,9 +53,6 @@ const MAX_VIOLATIONS = 20;
 /** Receive drop counters of the MAC (before steering), each frame counted in one at most. */
 const MAC_DROPS = ["RUC", "ROC", "CRCERRS", "MPC"] as const;
 type MacDrop = (typeof MAC_DROPS)[number];
-
-/** What happened over every run (how often the interesting cases came up). */
-export const outcomeCounts = new Map<string, number>();
 
 /** The adapter's and the run's knobs, drawn per run. */
 export interface WorldConfig {
@@ -226,10 +228,6 @@ export class DriverWorld {
     this.scheduler.runUntil(this.scheduler.nowTicks + ticks);
   }
 
-  tally(name: string, n = 1): void {
-    outcomeCounts.set(name, (outcomeCounts.get(name) ?? 0) + n);
-  }
-
   private violation(message: string): void {
     if (this.violations.length < MAX_VIOLATIONS) {
       this.violations.push(`${message} (at ${this.now} ps)`);
@@ -237,29 +235,8 @@ export class DriverWorld {
   }
 
   /** Runs simulated time until `promise` settles; returns its value. */
-  async settle<T>(promise: Promise<T>, stepTicks: Ticks = 2 * TICKS_PER_US): Promise<T> {
-    let settled = false;
-    let value: T | undefined;
-    let failure: unknown;
-    promise.then(
-      (v) => {
-        settled = true;
-        value = v;
-      },
-      (e: unknown) => {
-        settled = true;
-        failure = e;
-      },
-    );
-    for (let i = 0; i < 200_000; i++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (settled) {
-        if (failure !== undefined) throw failure;
-        return value as T;
-      }
-      this.run(stepTicks);
-    }
-    throw new Error("a request never settled");
+  settle<T>(promise: Promise<T>, stepTicks: Ticks = 2 * TICKS_PER_US): Promise<T> {
+    return runUntilSettled(promise, () => this.run(stepTicks), { what: "a driver request" });
   }
 
   // --- Bring-up and reset -------------------------------------------------------------
@@ -293,7 +270,8 @@ export class DriverWorld {
       eitr: new Map([[c.vectors - 1, 0]]),
       rss: {
         hashTypes: 0,
-        key: [...DEFAULT_RSS_KEY],
+        // start() programs it through set-rss as soon as the adapter is up.
+        key: TEST_RSS_KEY,
         reta: new Array<number>(128).fill(0),
         base: c.rssBaseProcessor,
       },
@@ -309,6 +287,15 @@ export class DriverWorld {
     if (!result.ok) throw new Error(`initialize failed: ${result.error.message}`);
     // The device reset zeroed every counter.
     this.rebaseCounters();
+    // RSS hashes with the test's own key, set the way a protocol sets one: the model never
+    // takes its expectation from the driver's default.
+    const rss = this.startRss({
+      hashTypes: undefined,
+      key: [...TEST_RSS_KEY],
+      indirection: undefined,
+      base: undefined,
+    });
+    await rss.finish(await this.settle(rss.pending));
   }
 
   /**
@@ -335,7 +322,7 @@ export class DriverWorld {
     this.sampleDrops();
     for (let q = 0; q < this.config.queues; q++) {
       const pending = this.pendingOn(q);
-      if (pending > 0) this.tally("frames forgotten at a reset");
+      if (pending > 0) countOutcome("frames forgotten at a reset");
       this.forgotten[q]! += pending;
       this.dropsBeforeReset[q] = this.queueDrops[q]!;
     }
@@ -356,7 +343,7 @@ export class DriverWorld {
       const seq = (this.flowSeq.get(flow) ?? 0) + 1;
       const bytes = buildRxFrame(spec, uid, seq);
       if (!this.nic.wire.inject(bytes, 0, bytes.length, spec.breakage === "fcs")) {
-        this.tally("peer queue full");
+        countOutcome("peer queue full");
         continue;
       }
       this.flowSeq.set(flow, seq);
@@ -382,7 +369,7 @@ export class DriverWorld {
     const accepted = this.epoch.adapter.send(q.index, requests);
     expect(accepted).toBeGreaterThanOrEqual(idle && specs.length > 0 ? 1 : 0);
     expect(accepted).toBeLessThanOrEqual(specs.length);
-    if (accepted < specs.length) this.tally("send back-pressure");
+    if (accepted < specs.length) countOutcome("send back-pressure");
     for (const { uid, spec, bytes } of records.slice(0, accepted)) {
       const expected: SendStatus = spec.kind === "invalid" ? "invalid" : "sent";
       const record: SendRecord = {
@@ -547,7 +534,7 @@ export class DriverWorld {
     if (q === undefined) return;
     // A processor other than the owner, so that the move really pends.
     const away = (x: QueueModel, k: number) => (x.owner + 1 + (k % (n - 1))) % n;
-    this.tally(`overlap ${kind}`);
+    countOutcome(`overlap ${kind}`);
     if (kind === "move-move-same") {
       const first = this.startMove(q, away(q, pick));
       const second = this.startMove(q, away(q, pick + 1), "queue-busy");
@@ -661,7 +648,7 @@ export class DriverWorld {
       completedAtTicks: 0,
     });
     if (m.processor === m.previous) return;
-    this.tally("queue moved");
+    countOutcome("queue moved");
     // Before the handover the old owner's DPC indicated the queue's frames (and completed
     // its sends), after it the new owner's (at the handover's own tick, either).
     for (const d of this.duringMove.filter((x) => x.queue === m.q.index)) {
@@ -671,7 +658,7 @@ export class DriverWorld {
       if (d.atTicks > v.completedAtTicks && d.processor !== m.processor) {
         this.violation(`queue ${m.q.index} served on ${d.processor} after its handover`);
       }
-      if (d.atTicks > v.completedAtTicks) this.tally("served by the new owner mid-move");
+      if (d.atTicks > v.completedAtTicks) countOutcome("served by the new owner mid-move");
     }
   }
 
@@ -755,7 +742,7 @@ export class DriverWorld {
     };
     const pending = e.adapter.request(request);
     if (expectation === "ok") {
-      if (r.key !== undefined) e.rss.key = [...r.key];
+      if (r.key !== undefined) e.rss.key = Uint8Array.from(r.key);
       if (indirection !== undefined) {
         e.rss.reta = Array.from({ length: 128 }, (_, i) => {
           const p = indirection[i % indirection.length]!;
@@ -776,7 +763,7 @@ export class DriverWorld {
         processors: targets,
         reta: e.rss.reta,
       });
-      if (moving.length > 0) this.tally("RSS queues moved");
+      if (moving.length > 0) countOutcome("RSS queues moved");
     };
     return { pending, finish };
   }
@@ -846,7 +833,7 @@ export class DriverWorld {
       { length: 40 },
       (_, i) => (this.peek("RSSRK", i >> 2) >>> (8 * (i & 3))) & 0xff,
     );
-    expect(key, "RSSRK").toEqual(e.rss.key);
+    expect(key, "RSSRK").toEqual([...e.rss.key]);
     const reta = Array.from({ length: 128 }, (_, i) => this.field("RETA", `ENTRY${i & 3}`, i >> 2));
     expect(reta, "RETA").toEqual(e.rss.reta);
     for (const [vector, processor] of e.processorOfVector) {
@@ -889,13 +876,13 @@ export class DriverWorld {
     this.expectSendsOnWire();
     expect(this.sends.size, "sends never completed").toBe(0);
     expect(this.sendsCompleted).toBe(this.sendsAccepted);
-    this.tally("total frames injected", this.injected);
-    this.tally(
+    countOutcome("total frames injected", this.injected);
+    countOutcome(
       "total frames indicated",
       this.delivered.reduce((a, b) => a + b, 0),
     );
-    this.tally("total sends completed", this.sendsCompleted);
-    this.tally("total segments on the wire", this.segmentsOnWire);
+    countOutcome("total sends completed", this.sendsCompleted);
+    countOutcome("total segments on the wire", this.segmentsOnWire);
     const c = this.config;
     for (const index of this.epoch.queues.keys()) {
       const info = this.epoch.adapter.queueInfo(index)!;
@@ -1035,7 +1022,7 @@ export class DriverWorld {
       if (counted !== expected && !(expected === null && counted === "MPC")) {
         this.violation(`frame ${uid} (${r.spec.breakage}) counted in ${counted}`);
       }
-      this.tally(`MAC drop ${counted}`);
+      countOutcome(`MAC drop ${counted}`);
       this.macDropped++;
       this.rx.delete(uid);
       return;
@@ -1045,9 +1032,9 @@ export class DriverWorld {
     const steering = steer(r.spec, e.filters, e.rss);
     r.steering = steering;
     this.steeredTo[steering.queue]!++;
-    if (steering.filter >= 0) this.tally("steered by a filter");
-    else if (e.rss.hashTypes !== 0) this.tally("steered by RSS");
-    else this.tally("steered to the default queue");
+    if (steering.filter >= 0) countOutcome("steered by a filter");
+    else if (e.rss.hashTypes !== 0) countOutcome("steered by RSS");
+    else countOutcome("steered to the default queue");
   }
 
   /** The driver indicated frames on `queue`. */
@@ -1071,7 +1058,8 @@ export class DriverWorld {
   }
 
   private receivedFrame(queue: number, f: ReceivedFrame): void {
-    const uid = rxUidOf(f.bytes);
+    const frame = f.bytes.subarray(f.offset, f.offset + f.length);
+    const uid = rxUidOf(frame);
     const r = this.rx.get(uid);
     if (r === undefined || r.steering === null) {
       this.violation(`frame ${uid} indicated on ${queue} but not expected (duplicate?)`);
@@ -1085,7 +1073,7 @@ export class DriverWorld {
       this.delivered[queue]!--;
       this.delivered[s.queue]!++;
     }
-    if (f.length !== f.bytes.length || f.queue !== queue || !bytesEqual(f.bytes, r.bytes)) {
+    if (f.queue !== queue || !bytesEqual(frame, r.bytes)) {
       this.violation(`frame ${uid} bytes differ`);
     }
     const ip = r.spec.l4 !== "raw";
@@ -1145,7 +1133,7 @@ export class DriverWorld {
       if (status !== s.expected) this.violation(`send ${s.uid}: ${status}, expected ${s.expected}`);
       s.status = status;
       this.sendsCompleted++;
-      if (status === "invalid") this.tally("send completed invalid");
+      if (status === "invalid") countOutcome("send completed invalid");
       if (s.seen >= s.segments) this.sends.delete(s.uid);
     }
   }
@@ -1169,7 +1157,7 @@ export class DriverWorld {
     const problem = s.spec.kind === "lso" ? this.segmentProblem(s, frame) : wireProblem(s, frame);
     if (problem !== null) this.violation(`send ${uid} (${s.spec.kind}) on the wire: ${problem}`);
     if (s.spec.kind === "lso" && s.segments > 1 && s.seen === s.segments) {
-      this.tally("LSO send cut into segments");
+      countOutcome("LSO send cut into segments");
     }
     if (s.status !== null && s.seen === s.segments) this.sends.delete(uid);
   }
@@ -1278,7 +1266,7 @@ export class DriverWorld {
   ): void {
     const got = outcome.ok ? "ok" : outcome.error.kind;
     expect(got, `${kind}: ${outcome.ok ? "" : outcome.error.message}`).toBe(expectation);
-    this.tally(`${kind} ${got}`);
+    countOutcome(`${kind} ${got}`);
   }
 
   // --- Registers ----------------------------------------------------------------------
@@ -1304,7 +1292,7 @@ export class DriverWorld {
       const now = this.peek("QPRDC", q);
       const gained = now - this.queueDropsPrev[q]!;
       if (gained < 0) this.violation(`QPRDC(${q}) went down: someone read it`);
-      if (gained > 0) this.tally("queue drop (QPRDC)");
+      if (gained > 0) countOutcome("queue drop (QPRDC)");
       this.queueDrops[q]! += Math.max(0, gained);
       this.queueDropsPrev[q] = now;
     }
@@ -1313,7 +1301,7 @@ export class DriverWorld {
   /** QPRDC(q) is about to be read and cleared by the driver: keep what it gained. */
   private takeDropsBeforeRead(q: number): void {
     const gained = this.peek("QPRDC", q) - (this.queueDropsPrev[q] ?? 0);
-    if (gained > 0) this.tally("queue drop (QPRDC)");
+    if (gained > 0) countOutcome("queue drop (QPRDC)");
     this.queueDrops[q]! += Math.max(0, gained);
     this.queueDropsPrev[q] = 0;
   }

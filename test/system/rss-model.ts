@@ -1,47 +1,32 @@
 /**
  * A plain model of receive steering, written from the published rules (not taken from
- * src): the Toeplitz hash, bit by bit; which input RSS hashes for an IPv4 frame under the
- * NDIS hash types; the redirection table; and the VMQ filter lookup.
+ * src): the Toeplitz hash (the RSS tests' reference, checked against Microsoft's published
+ * vectors); which input RSS hashes for an IPv4 frame under the NDIS hash types; the
+ * redirection table; and the VMQ filter lookup.
  */
 import { RSS_HASH } from "../../src/driver/rss.js";
+import { portBytes, referenceToeplitz } from "../rss/vectors.js";
 import { flowTuple, type RxFrameSpec } from "./system-frames.js";
 
 /** RSS type codes of the receive descriptor (82599: RSSTYPE). */
 export const RSS_TYPE = { NONE: 0, TCP_IPV4: 1, IPV4: 2, UDP_IPV4: 7 } as const;
 
-/**
- * The Toeplitz hash: for each input bit from the left, when it is 1, XOR the result with
- * the 32 key bits starting at that bit's position.
- */
-export function toeplitz(key: readonly number[], input: readonly number[]): number {
-  const keyBit = (i: number) => ((key[i >>> 3] ?? 0) >>> (7 - (i & 7))) & 1;
-  let result = 0;
-  for (let i = 0; i < input.length * 8; i++) {
-    if (((input[i >>> 3]! >>> (7 - (i & 7))) & 1) === 0) continue;
-    let window = 0;
-    for (let b = 0; b < 32; b++) window = ((window << 1) | keyBit(i + b)) >>> 0;
-    result = (result ^ window) >>> 0;
-  }
-  return result;
-}
-
 /** The RSS type and hash of an injected frame under `hashTypes` (NDIS flags) and `key`. */
 export function rssOf(
   spec: RxFrameSpec,
   hashTypes: number,
-  key: readonly number[],
+  key: Uint8Array,
 ): { readonly type: number; readonly hash: number } {
   if (spec.l4 === "raw" || hashTypes === 0) return { type: RSS_TYPE.NONE, hash: 0 };
   const t = flowTuple(spec);
   const fourTuple = spec.l4 === "tcp" ? RSS_HASH.TCP_IPV4 : RSS_HASH.UDP_IPV4;
-  const port = (p: number) => [p >>> 8, p & 0xff];
   if ((hashTypes & fourTuple) !== 0) {
-    const input = [...t.srcIp, ...t.dstIp, ...port(t.srcPort), ...port(t.dstPort)];
+    const input = [...t.srcIp, ...t.dstIp, ...portBytes(t.srcPort), ...portBytes(t.dstPort)];
     const type = spec.l4 === "tcp" ? RSS_TYPE.TCP_IPV4 : RSS_TYPE.UDP_IPV4;
-    return { type, hash: toeplitz(key, input) };
+    return { type, hash: referenceToeplitz(key, input) };
   }
   if ((hashTypes & RSS_HASH.IPV4) !== 0) {
-    return { type: RSS_TYPE.IPV4, hash: toeplitz(key, [...t.srcIp, ...t.dstIp]) };
+    return { type: RSS_TYPE.IPV4, hash: referenceToeplitz(key, [...t.srcIp, ...t.dstIp]) };
   }
   return { type: RSS_TYPE.NONE, hash: 0 };
 }
@@ -66,7 +51,7 @@ export interface Steering {
 /** RSS as the model keeps it. */
 export interface RssModel {
   hashTypes: number;
-  key: number[];
+  key: Uint8Array;
   /** The queue of each of the 128 redirection entries. */
   reta: number[];
 }

@@ -1,8 +1,18 @@
 /**
  * Frames for the system tests, written here (not taken from src): what the peer injects
  * toward the NIC (flows with a per-flow sequence number) and what the host sends (each
- * send named by a unique id in its source MAC), with the checksum oracles to verify them.
+ * send named by a unique id in its source MAC), with the checksum oracles to verify them
+ * (the driver tests' own).
  */
+
+import { fillIpv4Checksums } from "../driver/frames.js";
+
+export {
+  bytesEqual,
+  checksumFields,
+  ipv4ChecksumOk,
+  l4ChecksumOk,
+} from "../driver/frames.js";
 
 /** Marks the payload of every frame these tests build ("NSIM"). */
 export const MAGIC = 0x4e53494d;
@@ -276,70 +286,4 @@ export function buildSend(spec: TxSendSpec, uid: number, flow: number, seq: numb
 export function segmentsOf(spec: TxSendSpec, frame: Uint8Array): number {
   if (spec.kind !== "lso") return 1;
   return Math.ceil((frame.length - TCP_HEADERS) / spec.mss);
-}
-
-// --- Checksums -----------------------------------------------------------------------
-
-/** One's complement sum of big-endian 16-bit words over bytes[from, to). */
-export function sum16(bytes: Uint8Array, from: number, to: number, initial = 0): number {
-  let s = initial;
-  for (let i = from; i < to; i += 2) s += (bytes[i]! << 8) | (i + 1 < to ? bytes[i + 1]! : 0);
-  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
-  return s;
-}
-
-/** Where the L4 checksum of the IPv4 packet at `ip` is. */
-function l4ChecksumAt(f: Uint8Array, ip: number): number {
-  return ip + 20 + (f[ip + 9] === PROTO_TCP ? 16 : 6);
-}
-
-function ipTotal(f: Uint8Array, ip: number): number {
-  return (f[ip + 2]! << 8) | f[ip + 3]!;
-}
-
-/** Fills the IPv4 header checksum and/or the TCP/UDP checksum of the packet at `ip`. */
-function fillIpv4Checksums(f: Uint8Array, ip: number, ipv4: boolean, l4: boolean): void {
-  if (ipv4) {
-    f[ip + 10] = 0;
-    f[ip + 11] = 0;
-    const sum = 0xffff - sum16(f, ip, ip + 20);
-    f[ip + 10] = sum >>> 8;
-    f[ip + 11] = sum & 0xff;
-  }
-  if (l4) {
-    const at = l4ChecksumAt(f, ip);
-    f[at] = 0;
-    f[at + 1] = 0;
-    let sum = 0xffff - l4Sum(f, ip);
-    if (f[ip + 9] === PROTO_UDP && sum === 0) sum = 0xffff;
-    f[at] = sum >>> 8;
-    f[at + 1] = sum & 0xff;
-  }
-}
-
-/** The one's complement sum of the pseudo header and the L4 bytes of the packet at `ip`. */
-function l4Sum(f: Uint8Array, ip: number): number {
-  const l4Length = ipTotal(f, ip) - 20;
-  const pseudo = sum16(f, ip + 12, ip + 20) + f[ip + 9]! + l4Length;
-  return sum16(f, ip + 20, ip + 20 + l4Length, pseudo);
-}
-
-/** True when the IPv4 header checksum of the packet at `ip` (14 unless tagged) verifies. */
-export function ipv4ChecksumOk(f: Uint8Array, ip = 14): boolean {
-  return sum16(f, ip, ip + 20) === 0xffff;
-}
-
-/** True when the TCP or UDP checksum of the IPv4 packet at `ip` verifies. */
-export function l4ChecksumOk(f: Uint8Array, ip = 14): boolean {
-  return l4Sum(f, ip) === 0xffff;
-}
-
-/** The offsets of the checksum fields of an untagged IPv4 frame. */
-export function checksumFields(f: Uint8Array): { readonly ip: number; readonly l4: number } {
-  return { ip: 24, l4: l4ChecksumAt(f, 14) };
-}
-
-/** Byte-wise equality. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
 }

@@ -5,51 +5,7 @@ import { delimiter, join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PcapWriter } from "../../src/hw/taps/pcap-writer.js";
-
-// An independent reader of classic pcap files, written from the format description
-// (https://wiki.wireshark.org/Development/LibpcapFileFormat) rather than from the writer.
-
-interface ParsedRecord {
-  sec: number;
-  nsec: number;
-  inclLen: number;
-  origLen: number;
-  data: Uint8Array;
-}
-
-interface ParsedPcap {
-  snaplen: number;
-  records: ParsedRecord[];
-}
-
-function parsePcap(file: Uint8Array): ParsedPcap {
-  expect(file.length).toBeGreaterThanOrEqual(24);
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  expect(view.getUint32(0, true)).toBe(0xa1b23c4d); // nanosecond magic, little-endian
-  expect(view.getUint16(4, true)).toBe(2);
-  expect(view.getUint16(6, true)).toBe(4);
-  expect(view.getInt32(8, true)).toBe(0); // thiszone
-  expect(view.getUint32(12, true)).toBe(0); // sigfigs
-  const snaplen = view.getUint32(16, true);
-  expect(view.getUint32(20, true)).toBe(1); // LINKTYPE_ETHERNET
-  const records: ParsedRecord[] = [];
-  let pos = 24;
-  while (pos < file.length) {
-    expect(pos + 16).toBeLessThanOrEqual(file.length);
-    const sec = view.getUint32(pos, true);
-    const nsec = view.getUint32(pos + 4, true);
-    const inclLen = view.getUint32(pos + 8, true);
-    const origLen = view.getUint32(pos + 12, true);
-    expect(nsec).toBeLessThan(1_000_000_000);
-    expect(inclLen).toBeLessThanOrEqual(snaplen);
-    expect(inclLen).toBeLessThanOrEqual(origLen);
-    pos += 16;
-    expect(pos + inclLen).toBeLessThanOrEqual(file.length);
-    records.push({ sec, nsec, inclLen, origLen, data: file.slice(pos, pos + inclLen) });
-    pos += inclLen;
-  }
-  return { snaplen, records };
-}
+import { parsePcap } from "./pcap-reader.js";
 
 /** The expected pcap timestamp of a tick (1 tick = 1 ps), computed exactly with BigInt. */
 function expectedTime(atTicks: number): { sec: number; nsec: number } {

@@ -1,16 +1,15 @@
-import type { RunSummary } from "../../sim/metrics/run-summary.js";
-import { runScenario } from "../../sim/scenario/index.js";
 import { MAX_DURATION_MS } from "../../sim/scenario/parse-scenario.js";
+import { VMQ_POLICY_NAMES } from "../../switch/vmq/vmq-policy.js";
 import { onePositional, parseArgs, positiveMs } from "../args.js";
 import {
   type CommandIo,
   checkOutputPaths,
   outputOptions,
   printResults,
+  runPolicies,
   scenarioInfo,
 } from "../results.js";
 import { loadScenarioArg } from "../scenario-arg.js";
-import { POLICIES } from "./run.js";
 
 const OPTIONS = {
   out: "value",
@@ -31,19 +30,7 @@ export async function runCompare(argv: readonly string[], io: CommandIo): Promis
   checkOutputPaths(output.outDir);
 
   const scenario = loadScenarioArg(target);
-  const summaries: RunSummary[] = [];
-  try {
-    for (const [i, policy] of POLICIES.entries()) {
-      const label = `${scenario.name} (${policy}, ${i + 1} of ${POLICIES.length})`;
-      const onProgress = (fraction: number) =>
-        io.progress?.update((i + fraction) / POLICIES.length, label);
-      const options = { onProgress, ...(durationMs !== undefined ? { durationMs } : {}) };
-      summaries.push(await runScenario(scenario, policy, options));
-    }
-  } finally {
-    // Cleared on failure too, so the error message starts on a clean line.
-    io.progress?.finish();
-  }
+  const summaries = await runPolicies(io, scenario, VMQ_POLICY_NAMES, { durationMs });
   printResults(io, scenarioInfo(scenario, durationMs), summaries, output);
   return 0;
 }

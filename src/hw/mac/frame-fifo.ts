@@ -14,7 +14,8 @@ import { ringAdd } from "../rings/ring-index.js";
  * The newest frame may be "borrowed" (`pushBorrowed`): its space is taken, but its bytes
  * stay in the caller's array until `settle()` copies them in. The receive MAC uses this
  * so that a frame the DMA engine takes at once is copied once (to host memory), not twice.
- * Readers find a frame's bytes with `bytesOf` and `contiguousOffset` (or `view`) either way.
+ * Readers find a frame's bytes with `bytesOf` and `contiguousOffset` either way (and with
+ * `view` when those bytes wrap the store's end, which a borrowed frame's never do).
  */
 export class FrameFifo {
   readonly capacityBytes: number;
@@ -152,14 +153,11 @@ export class FrameFifo {
   }
 
   /**
-   * A contiguous view of bytes [from, from+len) of the frame in `slot`. When the frame
-   * wraps the store's end, the bytes are copied into `scratch` and a view of it returned.
+   * A contiguous view of bytes [from, from+len) of the frame in `slot`, which is not the
+   * borrowed frame (`contiguousOffset` always finds its bytes). When the frame wraps the
+   * store's end, the bytes are copied into `scratch` and a view of it returned.
    */
   view(slot: number, from: number, len: number, scratch: Uint8Array): Uint8Array {
-    if (slot === this.borrowedSlot) {
-      const at = this.borrowedOffset + from;
-      return this.borrowedBytes.subarray(at, at + len);
-    }
     const at = this.start[slot]! + from;
     if (at + len <= this.capacityBytes) return this.store.subarray(at, at + len);
     const wrapped = at % this.capacityBytes;

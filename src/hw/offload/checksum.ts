@@ -1,3 +1,4 @@
+import { routingSegmentsLeft } from "../parse/ipv6.js";
 import type { ParsedFrame } from "../parse/parsed-frame.js";
 import { L3Kind, L4Kind, ParseError } from "../parse/parsed-frame.js";
 
@@ -10,8 +11,8 @@ export enum ChecksumStatus {
 }
 
 /** Where the checksum field sits in each header. */
-const IPV4_CHECKSUM_AT = 10;
-const TCP_CHECKSUM_AT = 16;
+export const IPV4_CHECKSUM_AT = 10;
+export const TCP_CHECKSUM_AT = 16;
 const UDP_CHECKSUM_AT = 6;
 
 /**
@@ -162,9 +163,7 @@ export function insertL4Checksum(bytes: Uint8Array, parsed: ParsedFrame): boolea
  */
 function checksummedLength(bytes: Uint8Array, parsed: ParsedFrame): number {
   if (parsed.error !== ParseError.None || parsed.isFragment) return -1;
-  if (parsed.ipv6RoutingHeaderOffset >= 0 && bytes[parsed.ipv6RoutingHeaderOffset + 3] !== 0) {
-    return -1;
-  }
+  if (routingSegmentsLeft(bytes, parsed)) return -1;
   if (parsed.l4Kind === L4Kind.Tcp) return parsed.ipEnd - parsed.l4Offset;
   if (parsed.l4Kind === L4Kind.Udp) return parsed.udpLength;
   return -1;

@@ -1,14 +1,27 @@
+import { copyBytes } from "../../bus/host-memory.js";
 import { readU16, readU32 } from "../parse/bytes.js";
 import { parseEthernet } from "../parse/ethernet.js";
+import { routingSegmentsLeft } from "../parse/ipv6.js";
 import { parseFrame } from "../parse/parse-frame.js";
 import { L4Kind, ParsedFrame, ParseError } from "../parse/parsed-frame.js";
 import {
+  ETHERNET_HEADER_BYTES,
   ETHERTYPE_IPV4,
   ETHERTYPE_IPV6,
   IP_PROTO_TCP,
+  IPV4_MAX_HEADER_BYTES,
+  IPV4_MIN_HEADER_BYTES,
   IPV6_HEADER_BYTES,
+  TCP_MAX_HEADER_BYTES,
+  TCP_MIN_HEADER_BYTES,
+  VLAN_TAG_BYTES,
 } from "../parse/protocols.js";
-import { finishChecksum, onesComplementSum } from "./checksum.js";
+import {
+  finishChecksum,
+  IPV4_CHECKSUM_AT,
+  onesComplementSum,
+  TCP_CHECKSUM_AT,
+} from "./checksum.js";
 
 /** The largest TCP payload one large send may carry: 256 KiB, as the 82599 family allows. */
 export const LSO_MAX_PAYLOAD_BYTES = 262_144;
@@ -18,6 +31,15 @@ export const LSO_MAX_PAYLOAD_BYTES = 262_144;
  * 9216-byte jumbo frame limit. A request whose headers plus MSS exceed it is refused.
  */
 export const LSO_MAX_SEGMENT_BYTES = 9216;
+
+/**
+ * The smallest MSS the engine segments at (ours): it bounds the segments of one send, so
+ * the transmit path can stage them all (`LSO_MAX_SEGMENTS`). Smaller requests are refused.
+ */
+export const LSO_MIN_MSS = 64;
+
+/** The most segments one large send can make: the largest payload at the smallest MSS. */
+export const LSO_MAX_SEGMENTS = LSO_MAX_PAYLOAD_BYTES / LSO_MIN_MSS;
 
 /**
  * What the engine needs to cut one large send, as the transmit context describes it. A
@@ -40,93 +62,56 @@ export interface LsoRequest {
 export type LsoEmit = (bytes: Uint8Array, offset: number, length: number) => void;
 
 /**
- * Why a large send was refused (nothing is emitted):
- * - `frame-out-of-bounds`: `srcOffset`/`totalLength` are not integers >= 0 within `src`.
- * - `mss-zero`: the MSS is 0 (or not a positive integer).
- * - `bad-header-lengths`: a header length is malformed (MAC not 14 or 18, IPv4 not 20..60
+ * Why a large send was refused (nothing is emitted): the negative number `segmentTcp`
+ * returns (a number, so that a send allocates no result).
+ * - `FRAME_OUT_OF_BOUNDS`: `srcOffset`/`totalLength` are not integers >= 0 within `src`.
+ * - `MSS_TOO_SMALL`: the MSS is not an integer of at least `LSO_MIN_MSS`.
+ * - `BAD_HEADER_LENGTHS`: a header length is malformed (MAC not 14 or 18, IPv4 not 20..60
  *   in steps of 4, IPv6 under 40, TCP not 20..60 in steps of 4), or does not match the
  *   headers in the frame, or those headers are malformed.
- * - `headers-exceed-frame`: the headers the request names are longer than the frame.
- * - `payload-too-large`: more than `LSO_MAX_PAYLOAD_BYTES` of TCP payload.
- * - `mss-too-large`: headers plus MSS exceed `LSO_MAX_SEGMENT_BYTES` (the jumbo limit),
+ * - `HEADERS_EXCEED_FRAME`: the headers the request names are longer than the frame.
+ * - `PAYLOAD_TOO_LARGE`: more than `LSO_MAX_PAYLOAD_BYTES` of TCP payload.
+ * - `MSS_TOO_LARGE`: headers plus MSS exceed `LSO_MAX_SEGMENT_BYTES` (the jumbo limit),
  *   or the MSS exceeds `LSO_MAX_PAYLOAD_BYTES`; checked whatever the payload length.
- * - `scratch-too-small`: `scratch` cannot hold the largest segment of this send.
- * - `not-tcp`: the frame is not IPv4 or IPv6 (EtherType), or the IP datagram is not TCP.
- * - `ip-version-mismatch`: the frame's IP version is not the one the request names.
- * - `ip-fragment`: the template is an IP fragment (MF or an offset set, or an IPv6
+ * - `SCRATCH_TOO_SMALL`: `scratch` cannot hold the largest segment of this send.
+ * - `NOT_TCP`: the frame is not IPv4 or IPv6 (EtherType), or the IP datagram is not TCP.
+ * - `IP_VERSION_MISMATCH`: the frame's IP version is not the one the request names.
+ * - `IP_FRAGMENT`: the template is an IP fragment (MF or an offset set, or an IPv6
  *   fragment header saying so); a large send carries no fragmentation.
- * - `routing-header`: IPv6 with a routing header that has segments left (the checksum's
+ * - `ROUTING_HEADER`: IPv6 with a routing header that has segments left (the checksum's
  *   pseudo header would need the final destination, which the engine does not derive).
- * - `syn-or-rst`: SYN or RST set on the template (the LSO contract has them clear).
+ * - `SYN_OR_RST`: SYN or RST set on the template (the LSO contract has them clear).
  */
-export type LsoRefusal =
-  | "frame-out-of-bounds"
-  | "mss-zero"
-  | "bad-header-lengths"
-  | "headers-exceed-frame"
-  | "payload-too-large"
-  | "mss-too-large"
-  | "scratch-too-small"
-  | "not-tcp"
-  | "ip-version-mismatch"
-  | "ip-fragment"
-  | "routing-header"
-  | "syn-or-rst";
+export const LsoRefusal = {
+  FRAME_OUT_OF_BOUNDS: -1,
+  MSS_TOO_SMALL: -2,
+  BAD_HEADER_LENGTHS: -3,
+  HEADERS_EXCEED_FRAME: -4,
+  PAYLOAD_TOO_LARGE: -5,
+  MSS_TOO_LARGE: -6,
+  SCRATCH_TOO_SMALL: -7,
+  NOT_TCP: -8,
+  IP_VERSION_MISMATCH: -9,
+  IP_FRAGMENT: -10,
+  ROUTING_HEADER: -11,
+  SYN_OR_RST: -12,
+} as const;
 
-export interface LsoDone {
-  readonly ok: true;
-  /** Segments emitted (at least 1). */
-  readonly segments: number;
-  /** Bytes emitted over all segments, headers included (FCS excluded). */
-  readonly bytesOut: number;
-}
+export type LsoRefusal = (typeof LsoRefusal)[keyof typeof LsoRefusal];
 
-export interface LsoRefused {
-  readonly ok: false;
-  readonly reason: LsoRefusal;
-}
+/** What `checkRequest` answers for a request it can honour. */
+const ACCEPTED = 0;
 
-export type LsoResult = LsoDone | LsoRefused;
-
-/** One shared, frozen result per refusal reason, so refusing allocates nothing. */
-const REFUSED: { readonly [R in LsoRefusal]: LsoRefused } = {
-  "frame-out-of-bounds": refused("frame-out-of-bounds"),
-  "mss-zero": refused("mss-zero"),
-  "bad-header-lengths": refused("bad-header-lengths"),
-  "headers-exceed-frame": refused("headers-exceed-frame"),
-  "payload-too-large": refused("payload-too-large"),
-  "mss-too-large": refused("mss-too-large"),
-  "scratch-too-small": refused("scratch-too-small"),
-  "not-tcp": refused("not-tcp"),
-  "ip-version-mismatch": refused("ip-version-mismatch"),
-  "ip-fragment": refused("ip-fragment"),
-  "routing-header": refused("routing-header"),
-  "syn-or-rst": refused("syn-or-rst"),
-};
-
-function refused(reason: LsoRefusal): LsoRefused {
-  return Object.freeze({ ok: false, reason });
-}
-
-const ETHERNET_BYTES = 14;
-const ETHERNET_VLAN_BYTES = 18;
-const IPV4_MIN_BYTES = 20;
-const IPV4_MAX_BYTES = 60;
-const TCP_MIN_BYTES = 20;
-const TCP_MAX_BYTES = 60;
+const ETHERNET_VLAN_BYTES = ETHERNET_HEADER_BYTES + VLAN_TAG_BYTES;
 
 /** Field offsets within their headers. */
 const IPV4_TOTAL_LENGTH_AT = 2;
 const IPV4_ID_AT = 4;
-const IPV4_CHECKSUM_AT = 10;
 const IPV4_SRC_AT = 12;
 const IPV6_PAYLOAD_LENGTH_AT = 4;
 const IPV6_SRC_AT = 8;
 const TCP_SEQ_AT = 4;
 const TCP_FLAGS_AT = 13;
-const TCP_CHECKSUM_AT = 16;
-/** Segments-left byte of an IPv6 routing header. */
-const ROUTING_SEGMENTS_LEFT_AT = 3;
 
 /** TCP flag bits in byte 13 of the header. */
 const TCP_FIN = 0x01;
@@ -140,7 +125,7 @@ const IPV4_ID_COUNTER_MASK = 0x7fff;
 const IPV4_ID_KEPT_MASK = 0x8000;
 
 /**
- * The template's parse. Module state, but only used inside `checkRequest`, which never
+ * The template's parse. Module state, but only used inside `checkTemplate`, which never
  * calls out: a nested call from `emit` cannot disturb a send in progress.
  */
 const template = new ParsedFrame();
@@ -164,8 +149,9 @@ const template = new ParsedFrame();
  * Each segment is built in `scratch` (which must not overlap the frame) and passed to
  * `emit(scratch, 0, length)` before the next is built; `scratch` holds nothing useful
  * after the call. `src` is not written. Per segment the work is byte copies and checksum
- * loops; nothing is allocated but the returned result of an accepted send. Never throws
- * (unless `emit` does): a request it cannot honour is refused and nothing is emitted.
+ * loops. Returns the number of segments emitted (at least 1), or a negative `LsoRefusal`.
+ * Never throws (unless `emit` does): a request it cannot honour is refused and nothing
+ * is emitted.
  */
 export function segmentTcp(
   src: Uint8Array,
@@ -174,9 +160,9 @@ export function segmentTcp(
   request: LsoRequest,
   scratch: Uint8Array,
   emit: LsoEmit,
-): LsoResult {
+): number {
   const refusal = checkRequest(src, srcOffset, totalLength, request, scratch);
-  if (refusal !== null) return REFUSED[refusal];
+  if (refusal !== ACCEPTED) return refusal;
 
   const ipv4 = request.ipv4;
   const mss = request.mss;
@@ -201,7 +187,6 @@ export function segmentTcp(
 
   let sent = 0;
   let segments = 0;
-  let bytesOut = 0;
   do {
     const length = Math.min(mss, payload - sent);
     const tcpLength = tcpBytes + length;
@@ -236,19 +221,21 @@ export function segmentTcp(
     emit(scratch, 0, headers + length);
     sent += length;
     segments++;
-    bytesOut += headers + length;
   } while (sent < payload);
-  return { ok: true, segments, bytesOut };
+  return segments;
 }
 
-/** Why the request cannot be honoured, or null when it can. Writes only `scratch`. */
+/**
+ * Why the request cannot be honoured (an `LsoRefusal`), or ACCEPTED. Writes only
+ * `scratch`.
+ */
 function checkRequest(
   src: Uint8Array,
   srcOffset: number,
   totalLength: number,
   request: LsoRequest,
   scratch: Uint8Array,
-): LsoRefusal | null {
+): number {
   if (
     !Number.isInteger(srcOffset) ||
     !Number.isInteger(totalLength) ||
@@ -256,74 +243,82 @@ function checkRequest(
     totalLength < 0 ||
     srcOffset + totalLength > src.length
   ) {
-    return "frame-out-of-bounds";
+    return LsoRefusal.FRAME_OUT_OF_BOUNDS;
   }
   const mss = request.mss;
-  if (!Number.isInteger(mss) || mss < 1) return "mss-zero";
+  if (!Number.isInteger(mss) || mss < LSO_MIN_MSS) return LsoRefusal.MSS_TOO_SMALL;
+  const mac = request.macHeaderBytes;
+  const ip = request.ipHeaderBytes;
+  const tcp = request.tcpHeaderBytes;
+  if (mac !== ETHERNET_HEADER_BYTES && mac !== ETHERNET_VLAN_BYTES) {
+    return LsoRefusal.BAD_HEADER_LENGTHS;
+  }
+  // The IP length is checked against the version once the template's version is known.
+  if (!isWordLength(ip, IPV4_MIN_HEADER_BYTES, Number.MAX_SAFE_INTEGER)) {
+    return LsoRefusal.BAD_HEADER_LENGTHS;
+  }
+  if (!isWordLength(tcp, TCP_MIN_HEADER_BYTES, TCP_MAX_HEADER_BYTES)) {
+    return LsoRefusal.BAD_HEADER_LENGTHS;
+  }
+  const headers = mac + ip + tcp;
+  if (headers > totalLength) return LsoRefusal.HEADERS_EXCEED_FRAME;
+  const payload = totalLength - headers;
+  if (payload > LSO_MAX_PAYLOAD_BYTES) return LsoRefusal.PAYLOAD_TOO_LARGE;
+  if (mss > LSO_MAX_PAYLOAD_BYTES || headers + mss > LSO_MAX_SEGMENT_BYTES) {
+    return LsoRefusal.MSS_TOO_LARGE;
+  }
+  if (scratch.length < headers + Math.min(mss, payload)) return LsoRefusal.SCRATCH_TOO_SMALL;
+  return checkTemplate(src, srcOffset, request, scratch);
+}
+
+/**
+ * `checkRequest` for the template's headers, once their lengths are known to be sane:
+ * parses a copy of them in `scratch` against the request.
+ */
+function checkTemplate(
+  src: Uint8Array,
+  srcOffset: number,
+  request: LsoRequest,
+  scratch: Uint8Array,
+): number {
   const mac = request.macHeaderBytes;
   const ip = request.ipHeaderBytes;
   const tcp = request.tcpHeaderBytes;
   const ipv4 = request.ipv4;
-  if (mac !== ETHERNET_BYTES && mac !== ETHERNET_VLAN_BYTES) return "bad-header-lengths";
-  // The IP length is checked against the version once the template's version is known.
-  if (!isWordLength(ip, IPV4_MIN_BYTES, Number.MAX_SAFE_INTEGER)) return "bad-header-lengths";
-  if (!isWordLength(tcp, TCP_MIN_BYTES, TCP_MAX_BYTES)) return "bad-header-lengths";
   const headers = mac + ip + tcp;
-  if (headers > totalLength) return "headers-exceed-frame";
-  const payload = totalLength - headers;
-  if (payload > LSO_MAX_PAYLOAD_BYTES) return "payload-too-large";
-  if (mss > LSO_MAX_PAYLOAD_BYTES || headers + mss > LSO_MAX_SEGMENT_BYTES) {
-    return "mss-too-large";
-  }
-  if (scratch.length < headers + Math.min(mss, payload)) return "scratch-too-small";
-
-  // Parse a copy of the headers. The Ethernet header first: the IP length field patched
-  // below must be where the request says, and of the version the frame has.
+  // The Ethernet header first: the IP length field patched below must be where the
+  // request says, and of the version the frame has.
   copyBytes(src, srcOffset, scratch, 0, headers);
   template.reset();
   const l3 = parseEthernet(scratch, 0, headers, template);
-  if (l3 < 0) return "bad-header-lengths";
+  if (l3 < 0) return LsoRefusal.BAD_HEADER_LENGTHS;
   const etherType = template.etherType;
-  if (etherType !== ETHERTYPE_IPV4 && etherType !== ETHERTYPE_IPV6) return "not-tcp";
-  if (l3 !== mac) return "bad-header-lengths";
-  if ((etherType === ETHERTYPE_IPV4) !== ipv4) return "ip-version-mismatch";
-  if (ipv4 ? ip > IPV4_MAX_BYTES : ip < IPV6_HEADER_BYTES) return "bad-header-lengths";
+  if (etherType !== ETHERTYPE_IPV4 && etherType !== ETHERTYPE_IPV6) return LsoRefusal.NOT_TCP;
+  if (l3 !== mac) return LsoRefusal.BAD_HEADER_LENGTHS;
+  if ((etherType === ETHERTYPE_IPV4) !== ipv4) return LsoRefusal.IP_VERSION_MISMATCH;
+  if (ipv4 ? ip > IPV4_MAX_HEADER_BYTES : ip < IPV6_HEADER_BYTES) {
+    return LsoRefusal.BAD_HEADER_LENGTHS;
+  }
   // Then the whole, with an IP length covering exactly the headers: the template's own
   // may cover the whole large send, or nothing.
   if (ipv4) writeU16(scratch, mac + IPV4_TOTAL_LENGTH_AT, ip + tcp);
   else writeU16(scratch, mac + IPV6_PAYLOAD_LENGTH_AT, ip - IPV6_HEADER_BYTES + tcp);
   const t = parseFrame(scratch, 0, headers, template);
-  if (t.error === ParseError.BadIpVersion) return "ip-version-mismatch";
-  if (t.isFragment) return "ip-fragment";
+  if (t.error === ParseError.BadIpVersion) return LsoRefusal.IP_VERSION_MISMATCH;
+  if (t.isFragment) return LsoRefusal.IP_FRAGMENT;
   // An error before the L4 header: IP or extension headers malformed or mis-sized.
-  if (t.error !== ParseError.None && t.l4Offset < 0) return "bad-header-lengths";
-  if (t.l4Kind !== L4Kind.Tcp) return "not-tcp";
-  if (t.error !== ParseError.None) return "bad-header-lengths";
-  if (t.l4Offset !== mac + ip || t.tcpHeaderLength !== tcp) return "bad-header-lengths";
-  if (
-    t.ipv6RoutingHeaderOffset >= 0 &&
-    scratch[t.ipv6RoutingHeaderOffset + ROUTING_SEGMENTS_LEFT_AT] !== 0
-  ) {
-    return "routing-header";
-  }
-  if ((t.tcpFlags & (TCP_SYN | TCP_RST)) !== 0) return "syn-or-rst";
-  return null;
+  if (t.error !== ParseError.None && t.l4Offset < 0) return LsoRefusal.BAD_HEADER_LENGTHS;
+  if (t.l4Kind !== L4Kind.Tcp) return LsoRefusal.NOT_TCP;
+  if (t.error !== ParseError.None) return LsoRefusal.BAD_HEADER_LENGTHS;
+  if (t.l4Offset !== mac + ip || t.tcpHeaderLength !== tcp) return LsoRefusal.BAD_HEADER_LENGTHS;
+  if (routingSegmentsLeft(scratch, t)) return LsoRefusal.ROUTING_HEADER;
+  if ((t.tcpFlags & (TCP_SYN | TCP_RST)) !== 0) return LsoRefusal.SYN_OR_RST;
+  return ACCEPTED;
 }
 
 /** An integer in [min, max] that is a multiple of 4. */
 function isWordLength(n: number, min: number, max: number): boolean {
   return Number.isInteger(n) && n >= min && n <= max && n % 4 === 0;
-}
-
-/** Copies `length` bytes without creating a subarray view (`set` would need one). */
-function copyBytes(
-  from: Uint8Array,
-  fromAt: number,
-  to: Uint8Array,
-  toAt: number,
-  length: number,
-): void {
-  for (let i = 0; i < length; i++) to[toAt + i] = from[fromAt + i]!;
 }
 
 /**

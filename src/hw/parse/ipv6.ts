@@ -13,6 +13,8 @@ import {
 const FRAGMENT_HEADER_BYTES = 8;
 const FRAGMENT_OFFSET_MASK = 0xfff8;
 const MORE_FRAGMENTS = 0x0001;
+/** The segments-left byte of a routing header. */
+const ROUTING_SEGMENTS_LEFT_AT = 3;
 
 /**
  * The fixed IPv6 header at `at` (the frame ends at `end`). Sets the IPv6 fields and
@@ -93,4 +95,14 @@ export function parseIpv6ExtensionHeaders(
 function fail(out: ParsedFrame, error: ParseError): number {
   out.error = error;
   return -1;
+}
+
+/**
+ * Whether the parsed datagram has an IPv6 routing header with segments left: its final
+ * destination is then another address than the header's, which the TCP/UDP checksum's
+ * pseudo header would need.
+ */
+export function routingSegmentsLeft(bytes: Uint8Array, parsed: ParsedFrame): boolean {
+  const at = parsed.ipv6RoutingHeaderOffset;
+  return at >= 0 && bytes[at + ROUTING_SEGMENTS_LEFT_AT] !== 0;
 }

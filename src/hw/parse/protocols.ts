@@ -20,6 +20,10 @@ export const IP_PROTO_DEST_OPTS = 60;
 export const ETHERNET_HEADER_BYTES = 14;
 export const VLAN_TAG_BYTES = 4;
 export const IPV4_MIN_HEADER_BYTES = 20;
+/** IHL's largest value, 15 words. */
+export const IPV4_MAX_HEADER_BYTES = 60;
 export const IPV6_HEADER_BYTES = 40;
 export const TCP_MIN_HEADER_BYTES = 20;
+/** The data offset's largest value, 15 words. */
+export const TCP_MAX_HEADER_BYTES = 60;
 export const UDP_HEADER_BYTES = 8;

@@ -14,17 +14,15 @@
  * - R5 Otherwise (only an L4 type enabled and no such header, no type enabled for this IP
  *   version, or a frame that is not IPv4/IPv6), do not hash: RSS type 0.
  *
- * The packet's facts come from the receive parser as plain numbers (it has skipped IPv4
- * options and IPv6 extension headers to find the L4 header). The IPv6 "EX" hash types
- * (which hash the home address and routing-header address in place of the header's) are
- * not modelled: there are no enable flags for them and their RSS type codes are never
- * produced; the codes are listed only so the descriptor field can be decoded.
- *
- * Nothing here allocates: the caller passes a scratch array for the gathered input and a
- * reusable result object.
+ * R2 to R5 pick the type (`selectRssType`, tabulated per packet shape by `rssTypeTable`
+ * when the enables change); R1 is the input's length per type (`rssInputLength`). The
+ * receive classifier reads that input where it lies in the frame
+ * (`ToeplitzTable.hashTuple`), so nothing is gathered or allocated per frame. The IPv6
+ * "EX" hash types (which hash the home address and routing-header address in place of
+ * the header's) are not modelled: there are no enable flags for them and their RSS type
+ * codes are never produced; the codes are listed only so the descriptor field can be
+ * decoded.
  */
-
-import type { ToeplitzTable } from "./toeplitz.js";
 
 /** Hash-type enable flags (a bitmask): which inputs RSS may hash. */
 export const RssHashFlag = {
@@ -66,40 +64,6 @@ export const RssType = {
 export const L3Kind = { OTHER: 0, IPV4: 1, IPV6: 2 } as const;
 /** The transport layer of a frame, as the parser found it. */
 export const L4Kind = { OTHER: 0, TCP: 1, UDP: 2 } as const;
-
-/**
- * What the parser found in a frame, as plain numbers. Offsets are absolute positions in
- * the frame's byte array; the addresses are 4 (IPv4) or 16 (IPv6) bytes, the ports 2.
- * Port offsets are read only when the 4-tuple is hashed; address offsets only when the
- * frame is hashed at all. A caller may keep one mutable object and refill it per frame.
- */
-export interface RssPacketFacts {
-  /** An `L3Kind` code; any other value counts as OTHER. */
-  readonly l3Kind: number;
-  /** True for any IP fragment, the first one included. */
-  readonly isFragment: boolean;
-  /** An `L4Kind` code; any other value counts as OTHER. */
-  readonly l4Kind: number;
-  readonly srcAddrOffset: number;
-  readonly dstAddrOffset: number;
-  readonly srcPortOffset: number;
-  readonly dstPortOffset: number;
-}
-
-/** The outcome of `computeRssHash`, reused from frame to frame. */
-export class RssHashResult {
-  /** An `RssType` code; NONE when the frame was not hashed. */
-  type: number = RssType.NONE;
-  /** The unsigned 32-bit hash; 0 when the frame was not hashed. */
-  hash = 0;
-}
-
-/** Address bytes of an IP version: 4 for IPv4, 16 for IPv6, 0 otherwise. */
-export function addressBytes(l3Kind: number): number {
-  if (l3Kind === L3Kind.IPV4) return 4;
-  if (l3Kind === L3Kind.IPV6) return 16;
-  return 0;
-}
 
 /**
  * R2, R4: whether the frame has an L4 header RSS may use: TCP or UDP, and not a fragment
@@ -191,42 +155,6 @@ export function rssInputLength(rssType: number): number {
   }
 }
 
-function copyField(bytes: Uint8Array, from: number, n: number, scratch: Uint8Array, to: number) {
-  if (!Number.isInteger(from) || from < 0 || from + n > bytes.length) {
-    throw new RangeError(
-      `rss: field [${from}, ${from + n}) is outside the ${bytes.length}-byte frame`,
-    );
-  }
-  for (let i = 0; i < n; i++) scratch[to + i] = bytes[from + i]!;
-}
-
-/**
- * R1: gathers the hash input of `rssType` from the frame `bytes` into `scratch` (from
- * index 0): source address, destination address and, for a 4-tuple type, source port and
- * destination port. Returns the input's length (0 for NONE, writing nothing). A RangeError
- * if `scratch` is too short or a field lies outside `bytes`.
- */
-export function gatherRssInput(
-  rssType: number,
-  bytes: Uint8Array,
-  facts: RssPacketFacts,
-  scratch: Uint8Array,
-): number {
-  const length = rssInputLength(rssType);
-  if (length === 0) return 0;
-  if (scratch.length < length) {
-    throw new RangeError(`rss: scratch of ${scratch.length} bytes, ${length} needed`);
-  }
-  const a = length === 8 || length === 12 ? 4 : 16;
-  copyField(bytes, facts.srcAddrOffset, a, scratch, 0);
-  copyField(bytes, facts.dstAddrOffset, a, scratch, a);
-  if (length > 2 * a) {
-    copyField(bytes, facts.srcPortOffset, 2, scratch, 2 * a);
-    copyField(bytes, facts.dstPortOffset, 2, scratch, 2 * a + 2);
-  }
-  return length;
-}
-
 /**
  * The RSS type of every packet shape under the enable `flags`, for a per-frame lookup
  * (`table[rssShapeIndex(...)]`) in place of `selectRssType`'s branches; rebuilt when
@@ -247,34 +175,4 @@ export function rssTypeTable(flags: number): Uint8Array {
 /** A packet shape's index in `rssTypeTable`: `l3Kind` and `l4Kind` codes 0 to 2. */
 export function rssShapeIndex(l3Kind: number, l4Kind: number, isFragment: boolean): number {
   return (l3Kind * 3 + l4Kind) * 2 + (isFragment ? 1 : 0);
-}
-
-/** True for the 4-tuple RSS types, whose input ends with the two ports. */
-export function hashesPorts(rssType: number): boolean {
-  return (
-    rssType === RssType.TCP_IPV4 ||
-    rssType === RssType.UDP_IPV4 ||
-    rssType === RssType.TCP_IPV6 ||
-    rssType === RssType.UDP_IPV6
-  );
-}
-
-/**
- * The frame's RSS type and hash under the enable `flags` and the key held in `table`.
- * The input is gathered into `scratch` (at least 36 bytes covers every type), then
- * hashed. Writes `out.type` and `out.hash` (0 and 0 when not hashed) and returns the type.
- */
-export function computeRssHash(
-  table: ToeplitzTable,
-  flags: number,
-  bytes: Uint8Array,
-  facts: RssPacketFacts,
-  scratch: Uint8Array,
-  out: RssHashResult,
-): number {
-  const type = selectRssType(flags, facts.l3Kind, facts.isFragment, facts.l4Kind);
-  const length = gatherRssInput(type, bytes, facts, scratch);
-  out.type = type;
-  out.hash = length === 0 ? 0 : table.hash(scratch, 0, length);
-  return type;
 }

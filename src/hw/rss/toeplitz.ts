@@ -16,9 +16,10 @@
  * - `toeplitzHash(key, input)`: the public form tools and tests use.
  * - `toeplitzHashAt(key, bytes, offset, length)`: no allocation, one byte of input per
  *   step with a sliding 32-bit key window; for occasional hashing with a changing key.
- * - `ToeplitzTable`: per input byte position, a 256-entry table of 32-bit contributions,
- *   built from the key once when the key changes; a hash is then one lookup and one XOR
- *   per input byte. The device's hot path uses this.
+ * - `ToeplitzTable.hashTuple`: per input byte position, a 256-entry table of 32-bit
+ *   contributions, built from the key once when the key changes; a hash is then one
+ *   lookup and one XOR per input byte, read where the addresses and ports lie in the
+ *   frame. The device's hot path uses this.
  */
 
 /** The shortest key the model accepts: 36 input bytes (IPv6 with ports) plus 4. */
@@ -106,22 +107,16 @@ export function toeplitzHashAt(
  * input bits, so the contributions of separate bytes simply XOR together).
  *
  * The storage (48 positions x 256 entries x 4 bytes = 48 KiB) is allocated once; `setKey`
- * rebuilds it in place when software writes a new key. Keys of 40 to 52 bytes; a key of
- * `k` bytes hashes inputs of up to `k - 4` bytes.
+ * rebuilds it in place when software writes a new key. Keys of 40 to 52 bytes: a key of
+ * `k` bytes fills `k - 4` positions, and an RSS input reads at most 36 of them.
  */
 export class ToeplitzTable {
   private readonly table = new Uint32Array((TOEPLITZ_MAX_KEY_BYTES - 4) * 256);
   private readonly windows = new Int32Array(8);
-  private inputCapacity = 0;
 
   /** Tables for `key` (40 to 52 bytes). */
   constructor(key: Uint8Array) {
     this.setKey(key);
-  }
-
-  /** The longest input the current key covers: its length less 4. */
-  get maxInputLength(): number {
-    return this.inputCapacity;
   }
 
   /** Rebuilds the tables for a new key (40 to 52 bytes), reusing the storage. */
@@ -149,25 +144,6 @@ export class ToeplitzTable {
       }
       window = (window << 8) | next;
     }
-    this.inputCapacity = positions;
-  }
-
-  /**
-   * The hash of `bytes[offset .. offset + length)`, without allocating. `length` may not
-   * exceed `maxInputLength` (a RangeError otherwise).
-   */
-  hash(bytes: Uint8Array, offset: number, length: number): number {
-    if (length > this.inputCapacity) {
-      throw new RangeError(
-        `toeplitz: a ${length}-byte input needs a key of at least ${length + 4} bytes, ` +
-          `got ${this.inputCapacity + 4}`,
-      );
-    }
-    checkSpan(bytes, offset, length);
-    const table = this.table;
-    let result = 0;
-    for (let i = 0; i < length; i++) result ^= table[(i << 8) | bytes[offset + i]!]!;
-    return result >>> 0;
   }
 
   /**
@@ -175,7 +151,7 @@ export class ToeplitzTable {
    * (`addressBytes` long, at `srcOffset`), the destination address (at `dstOffset`) and,
    * when `portsOffset` is not -1, the 4 bytes of source and destination port there. The
    * device's per-frame form: no range checks (the parser has bounded every offset; a
-   * caller that has not must use `hash`), one lookup and XOR per input byte.
+   * caller that has not must check them), one lookup and XOR per input byte.
    * Returns the unsigned 32-bit hash.
    */
   hashTuple(

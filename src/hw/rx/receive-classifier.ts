@@ -7,10 +7,10 @@ import { L3Kind, L4Kind, ParsedFrame, ParseError } from "../parse/parsed-frame.j
 import { MRQC_HASH_FIELDS, RETA_ENTRIES, RSS_KEY_BYTES } from "../regs/map/rss.js";
 import type { RegisterFile } from "../regs/register-file.js";
 import {
-  hashesPorts,
   RssHashFlag,
   L3Kind as RssL3,
   L4Kind as RssL4,
+  rssInputLength,
   rssShapeIndex,
   rssTypeTable,
 } from "../rss/rss-input.js";
@@ -148,10 +148,14 @@ export class ReceiveClassifier {
     this.regs.hwCount(broadcast ? this.bprcWord : this.mprcWord, 1);
   }
 
-  /** The Toeplitz hash of the frame's RSS input (R1), read in place. */
+  /**
+   * The Toeplitz hash of the frame's RSS input (R1), read in place: the two addresses
+   * (IPv4 inputs are 8 or 12 bytes, IPv6 32 or 36), then the ports if the input is longer.
+   */
   private rssHash(bytes: Uint8Array, parsed: ParsedFrame, rssType: number): number {
-    const addressBytes = parsed.l3Kind === L3Kind.Ipv4 ? 4 : 16;
-    const ports = hashesPorts(rssType) ? parsed.l4Offset : -1;
+    const inputLength = rssInputLength(rssType);
+    const addressBytes = inputLength >= 32 ? 16 : 4;
+    const ports = inputLength > 2 * addressBytes ? parsed.l4Offset : -1;
     return this.toeplitz.hashTuple(
       bytes,
       parsed.ipSrcOffset,

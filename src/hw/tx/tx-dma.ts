@@ -1,21 +1,19 @@
 import type { ClockDomain } from "../../kernel/clock-domain.js";
 import type { Scheduler } from "../../kernel/scheduler.js";
 import type { Timer } from "../../kernel/timer.js";
-import { DTYP_CONTEXT, DTYP_DATA, TX_DATA } from "../desc/formats.js";
+import { DTYP_CONTEXT, DTYP_DATA, TX_CONTEXT, TX_DATA } from "../desc/formats.js";
 import { DESCRIPTOR_BYTES, fieldPosition } from "../desc/schema.js";
 import type { DmaEngine } from "../dma/dma-engine.js";
 import type { FaultRecorder } from "../dma/fault-recorder.js";
 import type { InterruptUnit } from "../irq/interrupt-unit.js";
-import type { WireLane } from "../mac/wire-lane.js";
 import { LSO_MAX_PAYLOAD_BYTES } from "../offload/lso.js";
 import type { RegisterFile } from "../regs/register-file.js";
 import { acquireDescriptors } from "../rings/descriptor-fetch.js";
 import type { QueueRingState } from "../rings/queue-ring-state.js";
+import { ringAdd } from "../rings/ring-index.js";
 import type { TxOffload } from "./tx-offload.js";
-import type { TxOutput } from "./tx-output.js";
+import { TX_MAX_FRAME_BYTES, type TxOutput } from "./tx-output.js";
 
-/** The largest frame one transmit (without segmentation) may carry, FCS excluded. */
-export const TX_MAX_FRAME_BYTES = 16 * 1024;
 /** The largest large send (TSE): 256 KiB of payload plus room for its headers. */
 const TX_MAX_LSO_BYTES = LSO_MAX_PAYLOAD_BYTES + 1024;
 const MAX_INFLIGHT = 64;
@@ -27,6 +25,14 @@ const DTALEN = fieldPosition(TX_DATA, "DTALEN").mask;
 const DD = fieldPosition(TX_DATA, "STA_DD").mask;
 const STA_ERR = fieldPosition(TX_DATA, "STA_ERR").mask;
 const TSE = fieldPosition(TX_DATA, "CMD_TSE").mask;
+/** Where the dwords the engine reads sit in a descriptor (a context shares dword 2's type bits). */
+const ADDRESS_AT = fieldPosition(TX_DATA, "BUFFER_ADDR_LO").byte;
+const CMD_AT = DTYP.byte;
+/** A data descriptor's offload options, and where DD is written back. */
+const OPTIONS_AT = fieldPosition(TX_DATA, "IDX").byte;
+const STATUS_AT = fieldPosition(TX_DATA, "STA_DD").byte;
+const CONTEXT_LENGTHS_AT = fieldPosition(TX_CONTEXT, "MACLEN").byte;
+const CONTEXT_MSS_AT = fieldPosition(TX_CONTEXT, "MSS").byte;
 
 type Gathered = "frame" | "wait" | "refused" | "fault";
 
@@ -39,8 +45,6 @@ export interface TxDmaParts {
   readonly state: QueueRingState;
   readonly irq: InterruptUnit;
   readonly faults: FaultRecorder;
-  /** The transmit packet buffer and the wire. */
-  readonly lane: WireLane;
   readonly offload: TxOffload;
   readonly output: TxOutput;
 }
@@ -65,7 +69,6 @@ export class TxDma {
   private readonly state: QueueRingState;
   private readonly irq: InterruptUnit;
   private readonly faults: FaultRecorder;
-  private readonly lane: WireLane;
   private readonly timer: Timer;
   /** True while the device may start no new DMA (CTRL.PCIE_MASTER_DISABLE). */
   dmaBlocked: () => boolean = () => false;
@@ -116,14 +119,10 @@ export class TxDma {
     this.state = parts.state;
     this.irq = parts.irq;
     this.faults = parts.faults;
-    this.lane = parts.lane;
     this.offload = parts.offload;
     this.output = parts.output;
     this.timer = scheduler.timer("tx.dma", () => this.service());
-    this.lane.onSpace = () => {
-      this.output.pump();
-      this.kick();
-    };
+    this.output.onSpace = () => this.kick();
     const map = regs.map;
     this.tdhWord0 = regs.wordOf("TDH");
     this.strideWords = (map.byName("TDH")?.stride ?? 0x40) >>> 2;
@@ -193,7 +192,7 @@ export class TxDma {
   private nextQueue(): number {
     const state = this.state;
     for (let i = 0; i < state.count; i++) {
-      const q = (this.roundRobin + i) % state.count;
+      const q = ringAdd(this.roundRobin, i, state.count);
       if (state.enabled[q] === 1 && state.stopping[q] === 0 && state.available(q) > 0) return q;
     }
     return -1;
@@ -208,7 +207,7 @@ export class TxDma {
     let result = this.gather(q);
     if (result === "wait") {
       // Its EOP is not posted yet: skip the queue this round.
-      this.roundRobin = (q + 1) % this.state.count;
+      this.roundRobin = ringAdd(q, 1, this.state.count);
       return "waiting";
     }
     if (result === "fault") {
@@ -216,24 +215,21 @@ export class TxDma {
       return "issued";
     }
     const length = this.gatherLength;
-    let lsoRefused = false;
     if (result === "frame") {
-      const room = this.output.canAccept(q, length, this.gatherOptions, this.gatherTse);
-      if (room === "later") return "full";
-      if (room === "never") lsoRefused = true;
-      else if (!this.copyBuffers(q)) {
+      if (!this.output.canAccept(length, this.gatherTse)) return "full";
+      if (!this.copyBuffers(q)) {
         this.fault(q);
         return "issued";
       }
     }
-    this.roundRobin = (q + 1) % this.state.count;
+    this.roundRobin = ringAdd(q, 1, this.state.count);
     const descs = this.gatherDescs;
     const readyAt = acquireDescriptors(this.state, this.dma, q, descs, now);
     const start = Math.max(now, readyAt);
     const done = result === "frame" ? this.dma.readDoneTicks(start, length) : start;
     let frames = -1;
     let bytes = 0;
-    if (result === "frame" && !lsoRefused) {
+    if (result === "frame") {
       const out = this.output.send(
         q,
         this.frame,
@@ -244,11 +240,10 @@ export class TxDma {
       );
       frames = out.frames;
       bytes = out.bytes;
-      if (frames < 0) lsoRefused = true;
-    }
-    if (lsoRefused) {
-      this.regs.hwCount(this.lsoerrWord, 1);
-      result = "refused";
+      if (frames < 0) {
+        this.regs.hwCount(this.lsoerrWord, 1);
+        result = "refused";
+      }
     }
     if (result === "refused") this.faults.descriptorError();
     this.recordInflight(q, descs, frames, bytes, done);
@@ -270,20 +265,21 @@ export class TxDma {
     let firstData = true;
     let limit = TX_MAX_FRAME_BYTES;
     for (let i = 0; i < available; i++) {
-      const at = state.ringBase[q]! + ((state.next[q]! + i) % size) * DESCRIPTOR_BYTES;
-      const cmd = memory.readU32(at + 8);
+      const at = state.ringBase[q]! + ringAdd(state.next[q]!, i, size) * DESCRIPTOR_BYTES;
+      const cmd = memory.readU32(at + CMD_AT);
       if (cmd < 0) return this.gatherFault(at);
       this.gatherDescs = i + 1;
       const type = (cmd & DTYP.mask) >>> DTYP.shift;
       if (type === DTYP_CONTEXT && (cmd & DEXT) !== 0 && length === 0 && (cmd & EOP) === 0) {
         // A context descriptor before a frame: it stores offload context (for LSO and
         // checksum offload) in a slot of the queue and sends nothing on its own.
-        this.offload.storeContext(q, memory.readU32(at), cmd, memory.readU32(at + 12));
+        const lengths = memory.readU32(at + CONTEXT_LENGTHS_AT);
+        this.offload.storeContext(q, lengths, cmd, memory.readU32(at + CONTEXT_MSS_AT));
         this.gatherFirstData = i + 1;
         continue;
       }
       if (firstData) {
-        this.gatherOptions = memory.readU32(at + 12);
+        this.gatherOptions = memory.readU32(at + OPTIONS_AT);
         this.gatherTse = (cmd & TSE) !== 0;
         limit = this.gatherTse ? TX_MAX_LSO_BYTES : TX_MAX_FRAME_BYTES;
         firstData = false;
@@ -312,9 +308,9 @@ export class TxDma {
     const size = state.ringSize[q]!;
     let length = 0;
     for (let i = this.gatherFirstData; i < this.gatherDescs; i++) {
-      const at = state.ringBase[q]! + ((state.next[q]! + i) % size) * DESCRIPTOR_BYTES;
-      const bytes = memory.readU32(at + 8) & DTALEN;
-      const buffer = memory.readU64(at);
+      const at = state.ringBase[q]! + ringAdd(state.next[q]!, i, size) * DESCRIPTOR_BYTES;
+      const bytes = memory.readU32(at + CMD_AT) & DTALEN;
+      const buffer = memory.readU64(at + ADDRESS_AT);
       const ok = buffer >= 0 && this.dma.read(buffer, this.frame, length, bytes);
       if (!ok) {
         this.gatherFaultAddress = buffer < 0 ? at : buffer;
@@ -354,7 +350,7 @@ export class TxDma {
     done: number,
   ): void {
     const state = this.state;
-    const i = (this.inflightHead + this.inflightCount) % MAX_INFLIGHT;
+    const i = ringAdd(this.inflightHead, this.inflightCount, MAX_INFLIGHT);
     this.fQueue[i] = q;
     this.fFirst[i] = state.next[q]!;
     this.fDescs[i] = descs;
@@ -362,13 +358,13 @@ export class TxDma {
     this.fFrames[i] = frames;
     this.fDone[i] = done;
     this.inflightCount++;
-    state.next[q] = (state.next[q]! + descs) % state.ringSize[q]!;
+    state.next[q] = ringAdd(state.next[q]!, descs, state.ringSize[q]!);
     state.inflight[q]! += descs;
   }
 
   private completeOldest(): void {
     const i = this.inflightHead;
-    this.inflightHead = (i + 1) % MAX_INFLIGHT;
+    this.inflightHead = ringAdd(i, 1, MAX_INFLIGHT);
     this.inflightCount--;
     const q = this.fQueue[i]!;
     const descs = this.fDescs[i]!;
@@ -379,14 +375,14 @@ export class TxDma {
     const size = state.ringSize[q]!;
     const status = frames < 0 ? DD | STA_ERR : DD;
     for (let d = 0; d < descs; d++) {
-      const at = state.ringBase[q]! + ((this.fFirst[i]! + d) % size) * DESCRIPTOR_BYTES;
-      const cmd = memory.readU32(at + 8);
+      const at = state.ringBase[q]! + ringAdd(this.fFirst[i]!, d, size) * DESCRIPTOR_BYTES;
+      const cmd = memory.readU32(at + CMD_AT);
       if (cmd >= 0 && (cmd & RS) !== 0) {
-        memory.writeU32(at + 12, (memory.readU32(at + 12) | status) >>> 0);
+        memory.writeU32(at + STATUS_AT, (memory.readU32(at + STATUS_AT) | status) >>> 0);
       }
     }
     state.inflight[q]! -= descs;
-    state.head[q] = (state.head[q]! + descs) % size;
+    state.head[q] = ringAdd(state.head[q]!, descs, size);
     this.regs.hwWrite(this.tdhWord0 + q * this.strideWords, state.head[q]!);
     if (frames > 0) {
       this.regs.hwCount(this.qptcWord0 + q * this.strideWords, frames);

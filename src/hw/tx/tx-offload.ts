@@ -1,6 +1,7 @@
 import { TX_CONTEXT, TX_DATA } from "../desc/formats.js";
 import { type FieldPosition, fieldPosition } from "../desc/schema.js";
 import { insertIpv4HeaderChecksum, insertL4Checksum } from "../offload/checksum.js";
+import type { LsoRequest } from "../offload/lso.js";
 import { parseFrame } from "../parse/parse-frame.js";
 import { ParsedFrame } from "../parse/parsed-frame.js";
 
@@ -23,14 +24,15 @@ const DATA = {
   idx: fieldPosition(TX_DATA, "IDX"),
 };
 
-/** What the LSO engine needs to cut one large send (the object is reused). */
-export interface SegmentationRequest {
-  macHeaderBytes: number;
-  ipHeaderBytes: number;
-  tcpHeaderBytes: number;
-  mss: number;
-  ipv4: boolean;
-}
+/** The largest value a context field holds. */
+const fieldMax = (f: FieldPosition): number => f.mask >>> f.shift;
+
+/**
+ * The most header bytes a context can describe: MACLEN, IPLEN and L4LEN at their
+ * largest. (The LSO engine accepts fewer; this bounds what a send can stage.)
+ */
+export const MAX_CONTEXT_HEADER_BYTES =
+  fieldMax(CTX.macLen) + fieldMax(CTX.ipLen) + fieldMax(CTX.l4Len);
 
 /**
  * The transmit offload state and the checksum engine: each queue's two offload contexts
@@ -46,7 +48,7 @@ export class TxOffload {
   private readonly mss: Int32Array;
   private readonly ipv4: Uint8Array;
   private readonly parsed = new ParsedFrame();
-  private readonly request: SegmentationRequest = {
+  private readonly request: LsoRequest = {
     macHeaderBytes: 0,
     ipHeaderBytes: 0,
     tcpHeaderBytes: 0,
@@ -74,7 +76,7 @@ export class TxOffload {
   }
 
   /** The segmentation request of queue q for a frame whose first data descriptor's dword 3 is `options`. */
-  segmentation(q: number, options: number): SegmentationRequest {
+  segmentation(q: number, options: number): LsoRequest {
     const slot = q * CONTEXT_SLOTS + (field(DATA.idx, options) % CONTEXT_SLOTS);
     const r = this.request;
     r.macHeaderBytes = this.macLen[slot]!;

@@ -3,17 +3,22 @@ import { DOUBLE_FIELD_SEED, type Ticks } from "../../kernel/ticks.js";
 import { FrameFifo } from "../mac/frame-fifo.js";
 import type { WireLane } from "../mac/wire-lane.js";
 import { MIN_FRAME_BYTES } from "../mac/wire-timing.js";
-import { segmentTcp } from "../offload/lso.js";
-import type { TxOffload } from "./tx-offload.js";
+import { LSO_MAX_PAYLOAD_BYTES, LSO_MAX_SEGMENTS, segmentTcp } from "../offload/lso.js";
+import { MAX_CONTEXT_HEADER_BYTES, type TxOffload } from "./tx-offload.js";
 
+/**
+ * The largest frame one transmit (without segmentation) may carry, FCS excluded; also the
+ * largest frame staged here (an LSO segment, at most LSO_MAX_SEGMENT_BYTES, is smaller).
+ */
+export const TX_MAX_FRAME_BYTES = 16 * 1024;
 /** Bytes the LSO engine moves per core clock cycle (ours: 16 B at 250 MHz is 4 GB/s). */
 const LSO_BYTES_PER_CYCLE = 16;
-/** Segment staging: room for a largest send cut at a small MSS, replicated headers included. */
-const STAGING_BYTES = 4 * 1024 * 1024;
-/** The smallest MSS the device segments at (ours; smaller requests are refused). */
-export const MIN_MSS = 64;
-/** The largest frame staged: a non-segmented frame (16 KiB) or a jumbo segment. */
-const MAX_STAGED_FRAME_BYTES = 16 * 1024 + 256;
+/**
+ * Segment staging: room for the largest send the LSO engine accepts, cut at its smallest
+ * MSS, with every segment's copy of the most header bytes a context can describe. Only one
+ * send is ever staged (`canAccept`), so staging never overflows.
+ */
+const STAGING_BYTES = LSO_MAX_PAYLOAD_BYTES + LSO_MAX_SEGMENTS * MAX_CONTEXT_HEADER_BYTES;
 
 /** What a gathered frame became on its way to the wire. */
 export interface SendOutcome {
@@ -35,59 +40,43 @@ export class TxOutput {
   private readonly clock: ClockDomain;
   private readonly lane: WireLane;
   private readonly offload: TxOffload;
-  private readonly staging = new FrameFifo(STAGING_BYTES, 65_536);
-  private readonly segment = new Uint8Array(MAX_STAGED_FRAME_BYTES);
-  private readonly pumpScratch = new Uint8Array(MAX_STAGED_FRAME_BYTES);
+  private readonly staging = new FrameFifo(STAGING_BYTES, LSO_MAX_SEGMENTS);
+  private readonly segment = new Uint8Array(TX_MAX_FRAME_BYTES);
+  private readonly pumpScratch = new Uint8Array(TX_MAX_FRAME_BYTES);
   private readonly outcome: SendOutcome = { frames: 0, bytes: 0 };
   /** Seeded as a double (see DOUBLE_FIELD_SEED), then 0. */
   private segmentReadyBase: Ticks = DOUBLE_FIELD_SEED;
   private readonly emitSegment: (bytes: Uint8Array, offset: number, length: number) => void;
+  /** Called when the packet buffer has room again, after staged frames have moved on. */
+  onSpace: () => void = () => {};
 
   constructor(clock: ClockDomain, lane: WireLane, offload: TxOffload) {
     this.clock = clock;
     this.lane = lane;
     this.offload = offload;
     this.segmentReadyBase = 0;
-    this.emitSegment = (bytes, offset, segmentLength) => {
-      // A short last segment is padded to the Ethernet minimum like any other frame (the
-      // LSO engine emits into this.segment, which has the room).
-      const length = Math.max(segmentLength, MIN_FRAME_BYTES);
-      if (length > segmentLength) bytes.fill(0, offset + segmentLength, offset + length);
+    this.emitSegment = (bytes, offset, length) => {
       const ready = this.clock.edgeAfterCycles(
         this.segmentReadyBase,
         Math.ceil(this.outcome.bytes / LSO_BYTES_PER_CYCLE),
       );
       this.outcome.frames++;
-      this.outcome.bytes += length;
-      this.stage(bytes, offset, length, ready);
+      this.outcome.bytes += this.stage(bytes, offset, length, ready);
+    };
+    lane.onSpace = () => {
+      this.pump();
+      this.onSpace();
     };
   }
 
-  /** Frames staged, not yet in the packet buffer. */
-  get stagedFrames(): number {
-    return this.staging.count;
-  }
-
   /**
-   * Whether a gathered frame of `length` bytes can be taken now: "now", "later" (the
-   * buffers must drain first) or "never" (a large send whose segments could never be
-   * staged: it is refused).
+   * Whether a gathered frame of `length` bytes can be taken now, or must wait for the
+   * buffers to drain. A large send waits until the previous one's segments have all
+   * moved on, so DMA never runs far ahead of the wire (and staging holds one send at most).
    */
-  canAccept(q: number, length: number, options: number, tse: boolean): "now" | "later" | "never" {
-    if (tse) {
-      const r = this.offload.segmentation(q, options);
-      const headers = r.macHeaderBytes + r.ipHeaderBytes + r.tcpHeaderBytes;
-      const payload = length - headers;
-      if (r.mss < MIN_MSS || payload < 0) return "now"; // segmentTcp refuses it
-      const segments = Math.max(1, Math.ceil(payload / r.mss));
-      const needed = payload + segments * headers;
-      if (needed > STAGING_BYTES || segments >= this.staging.maxFrames) return "never";
-      // One large send at a time beyond the packet buffer: the next waits until this one's
-      // segments have all moved on, so DMA never runs far ahead of the wire.
-      return this.staging.count === 0 ? "now" : "later";
-    }
-    const padded = Math.max(length, MIN_FRAME_BYTES);
-    return this.staging.count === 0 && this.lane.fifo.fits(padded) ? "now" : "later";
+  canAccept(length: number, tse: boolean): boolean {
+    if (this.staging.count !== 0) return false;
+    return tse || this.lane.fifo.fits(Math.max(length, MIN_FRAME_BYTES));
   }
 
   /**
@@ -108,25 +97,24 @@ export class TxOutput {
     if (tse) {
       this.segmentReadyBase = readyTicks;
       const request = this.offload.segmentation(q, options);
-      if (request.mss < MIN_MSS) {
+      if (segmentTcp(frame, 0, length, request, this.segment, this.emitSegment) < 0) {
         out.frames = -1;
-        return out;
       }
-      const result = segmentTcp(frame, 0, length, request, this.segment, this.emitSegment);
-      if (!result.ok) out.frames = -1;
       return out;
     }
     this.offload.insertChecksums(frame, length, options);
-    const padded = Math.max(length, MIN_FRAME_BYTES);
-    if (padded > length) frame.fill(0, length, padded);
-    this.stage(frame, 0, padded, readyTicks);
     out.frames = 1;
-    out.bytes = padded;
+    out.bytes = this.stage(frame, 0, length, readyTicks);
     return out;
   }
 
-  /** Moves staged frames into the packet buffer while it has room (call when it drains). */
-  pump(): void {
+  /** Drops everything staged (device reset). */
+  reset(): void {
+    this.staging.clear();
+  }
+
+  /** Moves staged frames into the packet buffer while it has room (as it drains). */
+  private pump(): void {
     const staging = this.staging;
     for (let slot = staging.head(); slot >= 0; slot = staging.head()) {
       const length = staging.lengthOf(slot);
@@ -138,13 +126,17 @@ export class TxOutput {
     }
   }
 
-  /** Drops everything staged (device reset). */
-  reset(): void {
-    this.staging.clear();
-  }
-
-  private stage(bytes: Uint8Array, offset: number, length: number, readyTicks: Ticks): void {
-    if (this.staging.count === 0 && this.lane.enqueue(bytes, offset, length, 0, readyTicks)) return;
-    this.staging.push(bytes, offset, length, readyTicks);
+  /**
+   * Pads a short frame to the Ethernet minimum (in `bytes`, which has the room: TxDma's
+   * frame or the segment buffer), hands it to the packet buffer or stages it behind what
+   * is staged, and returns its length as sent.
+   */
+  private stage(bytes: Uint8Array, offset: number, length: number, readyTicks: Ticks): number {
+    const padded = Math.max(length, MIN_FRAME_BYTES);
+    if (padded > length) bytes.fill(0, offset + length, offset + padded);
+    if (this.staging.count !== 0 || !this.lane.enqueue(bytes, offset, padded, 0, readyTicks)) {
+      this.staging.push(bytes, offset, padded, readyTicks);
+    }
+    return padded;
   }
 }

@@ -2,7 +2,6 @@ import { legend, perPolicy, processorLegend, type Run, section } from "./blocks.
 import { queueChart } from "./charts/queue-chart.js";
 import { type RateSeries, rateChart, ratePerSecond } from "./charts/rate-chart.js";
 import { utilizationChart } from "./charts/utilization-chart.js";
-import { escapeHtml } from "./escape.js";
 import { KIND_COLORS, processorColor, seriesColor } from "./palette.js";
 import type { Period, TimeScale } from "./timeline.js";
 
@@ -66,17 +65,10 @@ function interruptSection(runs: readonly Run[], scale: TimeScale): string {
 }
 
 function dropSection(runs: readonly Run[], scale: TimeScale): string {
-  const sampled = runs.some((r) => r.periods.some((p) => p.drops !== undefined));
-  if (!sampled) {
-    const note =
-      "The metrics sampler of this build does not record drops per sample period, so drops " +
-      "cannot be drawn over time; the totals by reason are in the comparison table.";
-    return section("Drops over time", "", `<p class="note">${escapeHtml(note)}</p>`);
-  }
   const reasons = [
-    ...new Set(runs.flatMap((r) => r.periods.flatMap((p) => Object.keys(p.drops ?? {})))),
+    ...new Set(runs.flatMap((r) => r.periods.flatMap((p) => Object.keys(p.drops)))),
   ].sort();
-  const count = (reason: string) => (p: Period) => p.drops?.[reason] ?? 0;
+  const count = (reason: string) => (p: Period) => p.drops[reason] ?? 0;
   const max = maxRate(runs, () => reasons.map(count));
   const body = perPolicy("drops", runs, (run) => {
     const series = reasons.map((reason, i) => ({

@@ -3,24 +3,14 @@ import type { ProcessorSample, Sample } from "../../sim/metrics/metrics-sampler.
 import { formatMs } from "../format.js";
 import { line, text } from "./svg.js";
 
-/**
- * Drops per period by reason. The sampler may carry them; when it does not, the report
- * says so instead of drawing an empty chart.
- */
-export type SampleDrops = Readonly<Record<string, number>>;
-
 /** One sample period: what the sampler saw between `startTicks` and `endTicks`. */
 export interface Period {
   readonly startTicks: Ticks;
   readonly endTicks: Ticks;
   readonly processors: readonly ProcessorSample[];
   readonly queueProcessor: Readonly<Record<number, number>>;
-  readonly drops: SampleDrops | undefined;
-}
-
-/** The drops a sample carries, if the sampler recorded them. */
-export function sampleDrops(sample: Sample): SampleDrops | undefined {
-  return sample.drops;
+  /** Frames dropped during the period, by reason. */
+  readonly drops: Readonly<Record<string, number>>;
 }
 
 /**
@@ -38,7 +28,7 @@ export function periodsOf(samples: readonly Sample[]): Period[] {
       endTicks: s.atTicks,
       processors: s.processors,
       queueProcessor: s.queueProcessor,
-      drops: sampleDrops(s),
+      drops: s.drops,
     };
   });
 }
@@ -71,7 +61,6 @@ function mergeRun(run: readonly Period[]): Period {
       isr: mean((s) => s.isr),
       dpc: mean((s) => s.dpc),
       switch: mean((s) => s.switch),
-      busy: mean((s) => s.busy),
       interrupts: run.reduce((sum, p) => sum + (p.processors[cpu]?.interrupts ?? 0), 0),
     };
   });
@@ -84,11 +73,10 @@ function mergeRun(run: readonly Period[]): Period {
   };
 }
 
-function mergeDrops(run: readonly Period[]): SampleDrops | undefined {
-  if (run.every((p) => p.drops === undefined)) return undefined;
+function mergeDrops(run: readonly Period[]): Record<string, number> {
   const sum: Record<string, number> = {};
   for (const p of run) {
-    for (const [reason, n] of Object.entries(p.drops ?? {})) sum[reason] = (sum[reason] ?? 0) + n;
+    for (const [reason, n] of Object.entries(p.drops)) sum[reason] = (sum[reason] ?? 0) + n;
   }
   return sum;
 }

@@ -1,5 +1,18 @@
 import type { MacAddress } from "../../driver/filters.js";
-import { VLAN_TAG_BYTES } from "../../switch/frames/vlan-tag.js";
+import { finishChecksum, onesComplementSum, TCP_CHECKSUM_AT } from "../../hw/offload/checksum.js";
+import {
+  ETHERNET_HEADER_BYTES,
+  ETHERTYPE_IPV4,
+  ETHERTYPE_IPV6,
+  ETHERTYPE_VLAN,
+  IP_PROTO_TCP,
+  IP_PROTO_UDP,
+  IPV4_MIN_HEADER_BYTES,
+  IPV6_HEADER_BYTES,
+  TCP_MIN_HEADER_BYTES,
+  UDP_HEADER_BYTES,
+  VLAN_TAG_BYTES,
+} from "../../hw/parse/protocols.js";
 import { SIGNATURE_BYTES } from "./signature.js";
 
 /** The headers of a generated frame. */
@@ -17,11 +30,10 @@ export interface FrameTemplate {
   readonly dstPort: number;
 }
 
-const ETH = 14;
-const IPV4 = 20;
-const IPV6 = 40;
-const TCP = 20;
-const UDP = 8;
+/** Where the addresses are in each IP header, and the checksum in each L4 header. */
+const IPV4_ADDRESSES_AT = 12;
+const IPV6_ADDRESSES_AT = 8;
+const UDP_CHECKSUM_AT = 6;
 
 /** The shortest frame (FCS excluded) holding `t`'s headers and a signature. */
 export function minimumFrameBytes(t: Pick<FrameTemplate, "vlan" | "ip" | "l4">): number {
@@ -30,12 +42,36 @@ export function minimumFrameBytes(t: Pick<FrameTemplate, "vlan" | "ip" | "l4">):
 
 /** Bytes of `t`'s headers. */
 export function headerBytes(t: Pick<FrameTemplate, "vlan" | "ip" | "l4">): number {
-  return (
-    ETH +
-    (t.vlan !== undefined ? VLAN_TAG_BYTES : 0) +
-    (t.ip === 4 ? IPV4 : IPV6) +
-    (t.l4 === "tcp" ? TCP : UDP)
-  );
+  return l4Offset(t) + l4HeaderBytes(t);
+}
+
+/** Where `t`'s IP header starts. */
+function l3Offset(t: Pick<FrameTemplate, "vlan">): number {
+  return ETHERNET_HEADER_BYTES + (t.vlan !== undefined ? VLAN_TAG_BYTES : 0);
+}
+
+/** Where `t`'s TCP or UDP header starts. */
+export function l4Offset(t: Pick<FrameTemplate, "vlan" | "ip">): number {
+  return l3Offset(t) + ipHeaderBytes(t);
+}
+
+/** Where the TCP or UDP checksum of a frame with `t`'s headers is. */
+export function l4ChecksumOffset(t: Pick<FrameTemplate, "vlan" | "ip" | "l4">): number {
+  return l4Offset(t) + (t.l4 === "tcp" ? TCP_CHECKSUM_AT : UDP_CHECKSUM_AT);
+}
+
+/**
+ * The ones'-complement sum of `t`'s pseudo header for a TCP or UDP segment of `l4Length`
+ * bytes in `frame` (its addresses written).
+ */
+export function pseudoHeaderSum(t: FrameTemplate, frame: Uint8Array, l4Length: number): number {
+  const l3 = l3Offset(t);
+  // Source and destination addresses are adjacent in both IP versions.
+  const s =
+    t.ip === 4
+      ? onesComplementSum(frame, l3 + IPV4_ADDRESSES_AT, 8)
+      : onesComplementSum(frame, l3 + IPV6_ADDRESSES_AT, 32);
+  return s + ipProtocol(t) + l4Length;
 }
 
 /**
@@ -50,80 +86,73 @@ export function writeHeaders(t: FrameTemplate, length: number, out: Uint8Array):
   out.set(t.src, 6);
   let at = 12;
   if (t.vlan !== undefined) {
-    put16(out, at, 0x8100);
+    put16(out, at, ETHERTYPE_VLAN);
     put16(out, at + 2, t.vlan & 0x0fff);
     at += VLAN_TAG_BYTES;
   }
-  put16(out, at, t.ip === 4 ? 0x0800 : 0x86dd);
+  put16(out, at, t.ip === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6);
   at += 2;
-  const l4Length = length - at - (t.ip === 4 ? IPV4 : IPV6);
-  const protocol = t.l4 === "tcp" ? 6 : 17;
+  const l4Length = length - at - ipHeaderBytes(t);
   if (t.ip === 4) {
     out[at] = 0x45;
-    put16(out, at + 2, l4Length + IPV4);
+    put16(out, at + 2, l4Length + IPV4_MIN_HEADER_BYTES);
     out[at + 6] = 0x40; // don't fragment
     out[at + 8] = 64;
-    out[at + 9] = protocol;
-    out.set(t.srcIp, at + 12);
-    out.set(t.dstIp, at + 16);
-    put16(out, at + 10, finish(sum(out, at, IPV4, 0)));
-    at += IPV4;
+    out[at + 9] = ipProtocol(t);
+    out.set(t.srcIp, at + IPV4_ADDRESSES_AT);
+    out.set(t.dstIp, at + IPV4_ADDRESSES_AT + 4);
+    put16(out, at + 10, finishChecksum(onesComplementSum(out, at, IPV4_MIN_HEADER_BYTES)));
   } else {
     out[at] = 0x60;
     put16(out, at + 4, l4Length);
-    out[at + 6] = protocol;
+    out[at + 6] = ipProtocol(t);
     out[at + 7] = 64;
-    out.set(t.srcIp, at + 8);
-    out.set(t.dstIp, at + 24);
-    at += IPV6;
+    out.set(t.srcIp, at + IPV6_ADDRESSES_AT);
+    out.set(t.dstIp, at + IPV6_ADDRESSES_AT + 16);
   }
+  at += ipHeaderBytes(t);
   put16(out, at, t.srcPort);
   put16(out, at + 2, t.dstPort);
   if (t.l4 === "tcp") {
     out[at + 12] = 0x50; // 20-byte header
     out[at + 13] = 0x18; // PSH, ACK
     put16(out, at + 14, 0xffff);
-    return at + TCP;
+  } else {
+    put16(out, at + 4, l4Length);
   }
-  put16(out, at + 4, l4Length);
-  return at + UDP;
+  return at + l4HeaderBytes(t);
 }
 
 /** Fills the TCP or UDP checksum of a frame `writeHeaders` built (payload final). */
 export function finishL4Checksum(t: FrameTemplate, frame: Uint8Array, length: number): void {
-  const l3 = ETH + (t.vlan !== undefined ? VLAN_TAG_BYTES : 0);
-  const l4 = l3 + (t.ip === 4 ? IPV4 : IPV6);
+  const l4 = l4Offset(t);
   const l4Length = length - l4;
-  const at = l4 + (t.l4 === "tcp" ? 16 : 6);
+  const at = l4ChecksumOffset(t);
   put16(frame, at, 0);
-  let s = t.ip === 4 ? sum(frame, l3 + 12, 8, 0) : sum(frame, l3 + 8, 32, 0);
-  s += (t.l4 === "tcp" ? 6 : 17) + l4Length;
-  let checksum = finish(sum(frame, l4, l4Length, s));
+  const s = onesComplementSum(frame, l4, l4Length, pseudoHeaderSum(t, frame, l4Length));
+  put16(frame, at, l4Checksum(t, s));
+}
+
+/** The TCP or UDP checksum field for the ones'-complement sum `s` of what it covers. */
+export function l4Checksum(t: Pick<FrameTemplate, "l4">, s: number): number {
+  const checksum = finishChecksum(s);
   // UDP sends a computed zero as all ones (zero means "no checksum").
-  if (t.l4 === "udp" && checksum === 0) checksum = 0xffff;
-  put16(frame, at, checksum);
+  return t.l4 === "udp" && checksum === 0 ? 0xffff : checksum;
+}
+
+function ipHeaderBytes(t: Pick<FrameTemplate, "ip">): number {
+  return t.ip === 4 ? IPV4_MIN_HEADER_BYTES : IPV6_HEADER_BYTES;
+}
+
+function l4HeaderBytes(t: Pick<FrameTemplate, "l4">): number {
+  return t.l4 === "tcp" ? TCP_MIN_HEADER_BYTES : UDP_HEADER_BYTES;
+}
+
+function ipProtocol(t: Pick<FrameTemplate, "l4">): number {
+  return t.l4 === "tcp" ? IP_PROTO_TCP : IP_PROTO_UDP;
 }
 
 function put16(out: Uint8Array, at: number, value: number): void {
   out[at] = (value >>> 8) & 0xff;
   out[at + 1] = value & 0xff;
-}
-
-/** The ones'-complement sum of `length` bytes from `at`, added to `initial`. */
-function sum(bytes: Uint8Array, at: number, length: number, initial: number): number {
-  let s = initial;
-  const end = at + length;
-  let i = at;
-  for (; i + 1 < end; i += 2) {
-    s += (bytes[i]! << 8) | bytes[i + 1]!;
-    // Fold before the sum outgrows 32 bits (large sends are hundreds of KiB).
-    if (s > 0x3fff_ffff) s = (s & 0xffff) + (s >>> 16);
-  }
-  if (i < end) s += bytes[i]! << 8;
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  return s;
-}
-
-function finish(s: number): number {
-  return ~s & 0xffff;
 }

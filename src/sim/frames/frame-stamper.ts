@@ -1,8 +1,12 @@
+import { onesComplementSum } from "../../hw/offload/checksum.js";
 import type { Ticks } from "../../kernel/ticks.js";
 import {
   type FrameTemplate,
   finishL4Checksum,
-  headerBytes,
+  l4Checksum,
+  l4ChecksumOffset,
+  l4Offset,
+  pseudoHeaderSum,
   writeHeaders,
 } from "./frame-builder.js";
 import { SIGNATURE_BYTES, writeSignature } from "./signature.js";
@@ -38,12 +42,8 @@ export class FrameStamper {
       finishL4Checksum(this.template, frame, length);
       return frame;
     }
-    let s = this.baseSum;
-    for (let i = length - SIGNATURE_BYTES; i < length; i += 2)
-      s += (frame[i]! << 8) | frame[i + 1]!;
-    while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-    let checksum = ~s & 0xffff;
-    if (this.template.l4 === "udp" && checksum === 0) checksum = 0xffff;
+    const s = onesComplementSum(frame, length - SIGNATURE_BYTES, SIGNATURE_BYTES, this.baseSum);
+    const checksum = l4Checksum(this.template, s);
     frame[this.checksumAt] = checksum >>> 8;
     frame[this.checksumAt + 1] = checksum & 0xff;
     return frame;
@@ -54,19 +54,15 @@ export class FrameStamper {
     this.frame = new Uint8Array(length);
     this.length = length;
     const payloadAt = writeHeaders(t, length, this.frame);
-    const l4 = headerBytes(t) - (t.l4 === "tcp" ? 20 : 8);
-    this.checksumAt = l4 + (t.l4 === "tcp" ? 16 : 6);
-    const l3 = l4 - (t.ip === 4 ? 20 : 40);
+    const l4 = l4Offset(t);
+    this.checksumAt = l4ChecksumOffset(t);
     // Pseudo header, then the L4 header and payload up to the signature (checksum zero).
-    let s = 0;
-    const add = (from: number, to: number) => {
-      for (let i = from; i < to; i += 2) s += (this.frame[i]! << 8) | (this.frame[i + 1] ?? 0);
-    };
-    if (t.ip === 4) add(l3 + 12, l3 + 20);
-    else add(l3 + 8, l3 + 40);
-    s += (t.l4 === "tcp" ? 6 : 17) + (length - l4);
-    add(l4, Math.max(payloadAt, length - SIGNATURE_BYTES));
-    while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-    this.baseSum = s;
+    const covered = Math.max(payloadAt, length - SIGNATURE_BYTES) - l4;
+    this.baseSum = onesComplementSum(
+      this.frame,
+      l4,
+      covered,
+      pseudoHeaderSum(t, this.frame, length - l4),
+    );
   }
 }

@@ -13,7 +13,6 @@ export interface ProcessorSample {
   readonly dpc: number;
   /** The virtual switch's work. */
   readonly switch: number;
-  readonly busy: number;
   readonly interrupts: number;
 }
 
@@ -36,8 +35,10 @@ export interface Sampled {
   dropsByReason(): Record<string, number>;
 }
 
-const ISR_KINDS: readonly WorkKind[] = ["interrupt", "isr"];
-const DPC_KINDS: readonly WorkKind[] = ["dpc", "rx", "tx", "copy", "other"];
+/** The work kinds each share of a processor's time is made of. */
+export const ISR_KINDS: readonly WorkKind[] = ["interrupt", "isr"];
+export const DPC_KINDS: readonly WorkKind[] = ["dpc", "rx", "tx", "copy", "other"];
+export const SWITCH_KINDS: readonly WorkKind[] = ["switch"];
 
 /**
  * Samples, every period, where each processor's time went (ISR, DPC, switch), the
@@ -100,14 +101,10 @@ export class MetricsSampler {
       const before = this.last[p]!;
       const share = (kinds: readonly WorkKind[]) =>
         kinds.reduce((sum, k) => sum + c.cycles[k] - before.cycles[k], 0) / capacity;
-      const isr = share(ISR_KINDS);
-      const dpc = share(DPC_KINDS);
-      const sw = share(["switch"]);
       return {
-        isr,
-        dpc,
-        switch: sw,
-        busy: Math.min(1, isr + dpc + sw),
+        isr: share(ISR_KINDS),
+        dpc: share(DPC_KINDS),
+        switch: share(SWITCH_KINDS),
         interrupts: c.interrupts - before.interrupts,
       };
     });

@@ -1,9 +1,10 @@
+import type { WorkKind } from "../../host/host-services.js";
 import { LatencyHistogram } from "../../host/latency-histogram.js";
 import type { Ticks } from "../../kernel/ticks.js";
 import { TICKS_PER_NS, TICKS_PER_SECOND } from "../../kernel/ticks.js";
 import type { QueueMoveRecord } from "../../switch/vmq/vmq-manager.js";
 import type { Testbed } from "../testbed.js";
-import type { Sample } from "./metrics-sampler.js";
+import { DPC_KINDS, ISR_KINDS, type Sample, SWITCH_KINDS } from "./metrics-sampler.js";
 
 /** A processor counts as used when it was busy at least this share of the run. */
 export const USED_PROCESSOR_SHARE = 0.01;
@@ -54,8 +55,18 @@ export interface RunSummary {
   readonly samples: readonly Sample[];
 }
 
-/** Sums a testbed's state up after `drain`. */
-export function summarize(bed: Testbed, policy: string, durationTicks: Ticks): RunSummary {
+/** Where every frame the generators made went, so far. */
+export interface FrameAccounting {
+  readonly injected: number;
+  readonly delivered: number;
+  readonly dropped: Readonly<Record<string, number>>;
+  readonly droppedTotal: number;
+  /** Made and neither delivered nor dropped yet. */
+  readonly inFlight: number;
+}
+
+/** Counts every frame the generators made: delivered, dropped (by reason) or in flight. */
+export function frameAccounting(bed: Testbed): FrameAccounting {
   const sw = bed.vswitch.counters;
   const dropped = dropsByReason(bed);
   let injected = 0;
@@ -67,6 +78,19 @@ export function summarize(bed: Testbed, policy: string, durationTicks: Ticks): R
     sw.switchedLocally +
     sw.sentToWire -
     sw.drops["send-failed"];
+  return {
+    injected,
+    delivered,
+    dropped,
+    droppedTotal,
+    inFlight: injected - delivered - droppedTotal,
+  };
+}
+
+/** Sums a testbed's state up after `drain`. */
+export function summarize(bed: Testbed, policy: string, durationTicks: Ticks): RunSummary {
+  const sw = bed.vswitch.counters;
+  const { injected, delivered, dropped, droppedTotal, inFlight } = frameAccounting(bed);
   const seconds = durationTicks / TICKS_PER_SECOND;
   const processors = bed.host.processorCount;
   const utilization = Array.from({ length: processors }, (_, p) =>
@@ -86,7 +110,7 @@ export function summarize(bed: Testbed, policy: string, durationTicks: Ticks): R
     delivered,
     dropped,
     droppedTotal,
-    inFlight: injected - delivered - droppedTotal,
+    inFlight,
     receiveGbps: (bytesFromWire * 8) / seconds / 1e9,
     interruptsPerSecond: interrupts / seconds,
     processorUtilization: utilization,
@@ -125,11 +149,8 @@ function busyShare(bed: Testbed, p: number, durationTicks: Ticks): number {
 function kindShares(bed: Testbed, p: number, durationTicks: Ticks) {
   const c = bed.host.busyCyclesByKind(p);
   const capacity = (durationTicks / TICKS_PER_SECOND) * bed.host.clockHz;
-  return {
-    isr: (c.interrupt + c.isr) / capacity,
-    dpc: (c.dpc + c.rx + c.tx + c.copy + c.other) / capacity,
-    switch: c.switch / capacity,
-  };
+  const share = (kinds: readonly WorkKind[]) => kinds.reduce((sum, k) => sum + c[k], 0) / capacity;
+  return { isr: share(ISR_KINDS), dpc: share(DPC_KINDS), switch: share(SWITCH_KINDS) };
 }
 
 /** p50 and p99 over every frame VMs received. */

@@ -13,7 +13,6 @@ const FLUSH_BYTES = 8 * 1024 * 1024;
 export class PcapFile {
   private writer: PcapWriter;
   private readonly fd: number;
-  private records = 0;
 
   constructor(
     readonly path: string,
@@ -22,11 +21,6 @@ export class PcapFile {
     this.writer = this.newWriter();
     this.fd = openSync(path, "w");
     writeSync(this.fd, this.writer.bytes());
-  }
-
-  /** Frames recorded so far. */
-  get recordCount(): number {
-    return this.records + this.writer.recordCount;
   }
 
   record(atTicks: Ticks, frame: Uint8Array, length: number): void {
@@ -43,7 +37,6 @@ export class PcapFile {
     if (this.writer.recordCount === 0) return;
     const bytes = this.writer.bytes();
     writeSync(this.fd, bytes, PCAP_GLOBAL_HEADER_BYTES);
-    this.records += this.writer.recordCount;
     this.writer = this.newWriter();
   }
 

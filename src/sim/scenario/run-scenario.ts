@@ -21,9 +21,10 @@ export interface RunOptions {
   readonly durationMs?: number | undefined;
 }
 
-/** Simulated time a control-path request may take before the run gives up on it. */
-const REQUEST_PATIENCE_TICKS = 100 * TICKS_PER_MS;
-/** The step in which time advances while waiting for a request. */
+/**
+ * The step in which time advances while the run waits for a request (a VM's queue): small,
+ * so that the scenario goes on soon after the answer.
+ */
 const REQUEST_STEP_TICKS = TICKS_PER_MS / 100;
 
 /** The testbed a scenario describes, under `policy`. */
@@ -119,7 +120,7 @@ class ScenarioRun {
 
   /** Waits (advancing time if they need it) for every VM removal to finish. */
   async settleRemovals(): Promise<void> {
-    await this.within(Promise.all(this.removals), "removing VMs");
+    await this.bed.settle(Promise.all(this.removals), "removing VMs", REQUEST_STEP_TICKS);
   }
 
   private async advanceTo(at: Ticks): Promise<void> {
@@ -136,7 +137,8 @@ class ScenarioRun {
 
   private async join(vm: ScenarioVm): Promise<void> {
     const added = this.bed.addVm(vm.name, macBytes(vm.mac), vm.vlan, vm.sendProcessor, vm.kind);
-    this.vms.set(vm.name, await this.within(added, `adding VM ${vm.name}`));
+    const joined = await this.bed.settle(added, `adding VM ${vm.name}`, REQUEST_STEP_TICKS);
+    this.vms.set(vm.name, joined);
   }
 
   /** The VM goes: its flows have stopped; its port and queue are released in the background. */
@@ -187,24 +189,5 @@ class ScenarioRun {
       frameBytes: p.frameBytes,
       burstFrames: p.burstFrames,
     };
-  }
-
-  /**
-   * `promise`'s value. Control-path requests may need simulated time (a queue is freed once
-   * its receives came back): if it has not settled once promises ran, time advances in
-   * small steps until it does.
-   */
-  private async within<T>(promise: Promise<T>, what: string): Promise<T> {
-    let settled = false;
-    const watched = promise.finally(() => {
-      settled = true;
-    });
-    for (let i = 0; i < 8 && !settled; i++) await Promise.resolve();
-    const giveUp = this.bed.scheduler.nowTicks + REQUEST_PATIENCE_TICKS;
-    while (!settled && this.bed.scheduler.nowTicks < giveUp) {
-      await this.bed.advance(REQUEST_STEP_TICKS);
-    }
-    if (!settled) throw new Error(`${what}: the driver did not answer within 100 ms`);
-    return watched;
   }
 }

@@ -1,4 +1,5 @@
-import { COST_NAMES } from "../../host/host.js";
+import { RX_BUFFER_BYTES } from "../../driver/buffer-pool.js";
+import { COST_NAMES, DEFAULT_CLOCK_HZ } from "../../host/host.js";
 import { MAX_PROCESSORS } from "../../host/interrupt-controller.js";
 import { DEFAULT_DEVICE_PARAMS, DEVICE_LIMITS } from "../../hw/device-params.js";
 import { MAX_MODERATION_US } from "../../switch/moderation/moderation-policy.js";
@@ -19,17 +20,22 @@ import {
   type ScenarioNic,
 } from "./scenario.js";
 
-/** Defaults of the host section (the host model's own). */
-export const DEFAULT_CLOCK_HZ = 3_000_000_000;
+/** The device's default link speed, which must be one a scenario can name. */
+function defaultLinkSpeed(): LinkSpeedGbps {
+  const gbps = DEFAULT_DEVICE_PARAMS.linkSpeedMbps / 1000;
+  const speed = LINK_SPEEDS_GBPS.find((s) => s === gbps);
+  if (speed === undefined) throw new Error(`default link speed ${gbps} Gb/s: not a scenario's`);
+  return speed;
+}
 
 /** Defaults of the NIC section: the 82599-like device and the driver's registry defaults. */
 export const DEFAULT_NIC: ScenarioNic = Object.freeze({
   queues: DEFAULT_DEVICE_PARAMS.queues,
   vectors: DEFAULT_DEVICE_PARAMS.vectors,
-  linkSpeedGbps: 10,
+  linkSpeedGbps: defaultLinkSpeed(),
   rxPacketBufferKiB: DEFAULT_DEVICE_PARAMS.rxPacketBufferBytes / 1024,
   ringSize: 256,
-  rxBufferBytes: 2048,
+  rxBufferBytes: RX_BUFFER_BYTES,
   moderationUs: 10,
 });
 

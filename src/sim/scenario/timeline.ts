@@ -36,12 +36,6 @@ export function timeline(scenario: Scenario): TimelineEvent[] {
     events.push({ kind: "start-flow", atMs: start, flow });
     if (stop !== Number.POSITIVE_INFINITY) events.push({ kind: "stop-flow", atMs: stop, flow });
   }
-  // Stable: equal events keep the scenario's order.
-  return events
-    .map((event, i) => ({ event, i }))
-    .sort(
-      (a, b) =>
-        a.event.atMs - b.event.atMs || ORDER[a.event.kind] - ORDER[b.event.kind] || a.i - b.i,
-    )
-    .map(({ event }) => event);
+  // The sort is stable: equal events keep the scenario's order.
+  return events.sort((a, b) => a.atMs - b.atMs || ORDER[a.kind] - ORDER[b.kind]);
 }

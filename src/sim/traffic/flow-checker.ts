@@ -28,18 +28,19 @@ export class FlowChecker {
     duplicates: 0,
   };
   readonly latency = new LatencyHistogram();
-  /** Frames per flow id. */
-  readonly byFlow = new Map<number, number>();
   private readonly lastSeq = new Map<number, number>();
   private readonly signature: Signature = { flow: 0, seq: 0, sentAtTicks: 0 };
 
-  /** Checks one frame that arrived at `atTicks`; returns its latency in ticks, or -1. */
-  check(bytes: Uint8Array, length: number, atTicks: Ticks): number {
+  /**
+   * Checks the frame `bytes[offset, offset + length)`, which arrived at `atTicks`; returns
+   * its latency in ticks, or -1.
+   */
+  check(bytes: Uint8Array, offset: number, length: number, atTicks: Ticks): number {
     const c = this.counters;
     c.frames++;
     c.bytes += length;
     const sig = this.signature;
-    if (!readSignature(bytes, length, sig)) {
+    if (!readSignature(bytes, offset, length, sig)) {
       c.unsigned++;
       return -1;
     }
@@ -50,7 +51,6 @@ export class FlowChecker {
     } else {
       this.lastSeq.set(sig.flow, sig.seq);
     }
-    this.byFlow.set(sig.flow, (this.byFlow.get(sig.flow) ?? 0) + 1);
     const latency = Math.max(0, atTicks - sig.sentAtTicks);
     this.latency.record(latency);
     return latency;

@@ -29,7 +29,6 @@ export interface FlowCounters {
   accepted: number;
   /** Of those, refused by it at once (peer queue full, port backlog full). */
   refused: number;
-  bytesAccepted: number;
 }
 
 /**
@@ -41,7 +40,7 @@ export class GeneratedFlow {
   readonly spec: FlowSpec;
   readonly id: number;
   readonly fromWire: boolean;
-  readonly counters: FlowCounters = { generated: 0, accepted: 0, refused: 0, bytesAccepted: 0 };
+  readonly counters: FlowCounters = { generated: 0, accepted: 0, refused: 0 };
   private readonly stampers: FrameStamper[];
   private readonly seqs: Uint32Array;
   private readonly schedule: RateSchedule;
@@ -107,12 +106,8 @@ export class GeneratedFlow {
     const frame = this.stampers[c]!.stamp(length, this.flowIdOf(c), seq, now);
     const counters = this.counters;
     counters.generated++;
-    if (this.emit(frame, length, this)) {
-      counters.accepted++;
-      counters.bytesAccepted += length;
-    } else {
-      counters.refused++;
-    }
+    if (this.emit(frame, length, this)) counters.accepted++;
+    else counters.refused++;
   }
 }
 

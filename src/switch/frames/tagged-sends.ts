@@ -32,7 +32,7 @@ export class TaggedSends {
     if (this.used + length > this.store.length) this.grow(length);
     const out = this.store.subarray(this.used, this.used + length);
     this.used += length;
-    insertVlanTag(bytes, bytes.length, vlan, out);
+    insertVlanTag(bytes, vlan, out);
     const slot = this.slot();
     slot.bytes = out;
     if (request.offload === undefined) delete slot.offload;

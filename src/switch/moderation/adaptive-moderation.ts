@@ -2,7 +2,8 @@
  * Adaptive interrupt moderation for one MSI-X vector: a hill climber in the manner of
  * Linux's net_dim, as a pure function over plain data.
  *
- * The switch calls `dimStep` periodically per queue vector with the counts since its previous
+ * The switch resolves its policy once (`resolveModerationPolicy`: checked, defaults filled
+ * in), then calls `dimStep` periodically per queue vector with the counts since its previous
  * call and, when the answer is `changed`, sends the driver
  * `{ kind: "set-moderation", vector, intervalUs }`. Nothing here is mutated; every call
  * returns a new state (or the same one when nothing happened).
@@ -56,19 +57,14 @@
  */
 
 import { TICKS_PER_MS } from "../../kernel/ticks.js";
-import {
-  type ModerationPolicy,
-  moderationPolicyProblem,
-  type ResolvedAdaptivePolicy,
-  resolveAdaptivePolicy,
-} from "./moderation-policy.js";
+import type { ResolvedAdaptivePolicy, ResolvedModerationPolicy } from "./moderation-policy.js";
 
 /** A difference counts when it is more than this fraction of the reference (net_dim: 10%). */
 export const SIGNIFICANT_CHANGE = 0.1;
 
 /** Counts for one vector since the previous sample. */
 export interface VectorSample {
-  /** Frames the vector's queues received and sent. */
+  /** Frames the vector's queues received (sends are not counted). */
   readonly frames: number;
   /** Bytes in those frames. */
   readonly bytes: number;
@@ -127,14 +123,8 @@ const NO_COUNTS: VectorSample = Object.freeze({
   elapsedTicks: 0,
 });
 
-function checkedPolicy(policy: ModerationPolicy): void {
-  const problem = moderationPolicyProblem(policy);
-  if (problem !== null) throw new RangeError(`moderation policy: ${problem}`);
-}
-
-/** The state a vector starts with under `policy` (throws a RangeError for an invalid policy). */
-export function initialDimState(policy: ModerationPolicy): DimState {
-  checkedPolicy(policy);
+/** The state a vector starts with under `policy`. */
+export function initialDimState(policy: ResolvedModerationPolicy): DimState {
   const fresh = {
     tune: "going-right",
     stepsRight: 0,
@@ -145,8 +135,8 @@ export function initialDimState(policy: ModerationPolicy): DimState {
     pending: NO_COUNTS,
   } as const;
   if (policy.kind === "fixed") return { ...fresh, intervalUs: policy.intervalUs, profileIndex: -1 };
-  const r = resolveAdaptivePolicy(policy);
-  return { ...fresh, intervalUs: r.profileUs[r.startIndex]!, profileIndex: r.startIndex };
+  const start = policy.startIndex;
+  return { ...fresh, intervalUs: policy.profileUs[start]!, profileIndex: start };
 }
 
 /** A sample's counts as rates per millisecond (`elapsedTicks` must be positive). */
@@ -295,27 +285,24 @@ function answer(before: DimState, after: DimState): DimStepResult {
  * - Adaptive policy: see the module comment. A state that is not on the policy's profile
  *   (a fixed policy's, or another profile's: the policy changed) restarts from
  *   `initialDimState(policy)` before the sample is applied.
- *
- * Throws a RangeError when `policy` is invalid (`moderationPolicyProblem` names why).
  */
 export function dimStep(
   state: DimState,
   sample: VectorSample,
-  policy: ModerationPolicy,
+  policy: ResolvedModerationPolicy,
 ): DimStepResult {
-  checkedPolicy(policy);
   if (policy.kind === "fixed") {
     const same = state.profileIndex === -1 && state.intervalUs === policy.intervalUs;
     return answer(state, same ? state : initialDimState(policy));
   }
-  const r = resolveAdaptivePolicy(policy);
-  const base = onProfile(state, r) ? state : initialDimState(policy);
+  const base = onProfile(state, policy) ? state : initialDimState(policy);
   if (!usableSample(sample) || sample.elapsedTicks === 0) return answer(state, base);
   if (sample.frames === 0) {
-    const idle = r.onIdle === "restart" ? initialDimState(policy) : { ...base, pending: NO_COUNTS };
+    const idle =
+      policy.onIdle === "restart" ? initialDimState(policy) : { ...base, pending: NO_COUNTS };
     return answer(state, idle);
   }
   const pending = addCounts(base.pending, sample);
-  if (pending.interrupts < r.minInterrupts) return answer(state, { ...base, pending });
-  return answer(state, decide({ ...base, pending: NO_COUNTS }, ratesOf(pending), r));
+  if (pending.interrupts < policy.minInterrupts) return answer(state, { ...base, pending });
+  return answer(state, decide({ ...base, pending: NO_COUNTS }, ratesOf(pending), policy));
 }

@@ -1,10 +1,9 @@
-import { EITR_UNIT_NS } from "../../hw/regs/map/interrupts.js";
-
 /**
  * How the switch moderates a queue vector's interrupts: one fixed interval, or a
  * net_dim-style climber (adaptive-moderation.ts) choosing among a few intervals from the
  * vector's measured traffic. Intervals are what the switch asks for in its `set-moderation`
- * request; the device holds them in EITR units of 2.048 us, so the driver rounds them.
+ * request; the driver rounds them to the device's unit, and its capabilities say the
+ * longest it takes (`maxModerationUs`), which the switch checks when it starts.
  */
 export type ModerationPolicy =
   | { readonly kind: "fixed"; readonly intervalUs: number }
@@ -35,9 +34,11 @@ export type ModerationPolicy =
     };
 
 export type AdaptivePolicy = Extract<ModerationPolicy, { kind: "adaptive" }>;
+export type FixedPolicy = Extract<ModerationPolicy, { kind: "fixed" }>;
 
 /** An adaptive policy with every default filled in. */
 export interface ResolvedAdaptivePolicy {
+  readonly kind: "adaptive";
   readonly profileUs: readonly number[];
   readonly startIndex: number;
   readonly minInterrupts: number;
@@ -51,15 +52,30 @@ export const DEFAULT_START_INDEX = 1;
 export const DEFAULT_MIN_INTERRUPTS = 64;
 export const DEFAULT_TIRED_STEPS = 10;
 
-/** EITR.INTERVAL is 9 bits (11:3): at most 511 units. */
-export const EITR_MAX_UNITS = 511;
-/** The longest interval EITR holds, in microseconds (511 x 2.048 = 1046.528). */
-export const MAX_MODERATION_US = (EITR_MAX_UNITS * EITR_UNIT_NS) / 1000;
+/** A policy checked and with every default filled in: what the climber runs on. */
+export type ResolvedModerationPolicy = FixedPolicy | ResolvedAdaptivePolicy;
+
+/**
+ * The longest interval of the NIC the simulator models (its driver's `maxModerationUs`),
+ * for scenario files, which are checked before any driver runs. The switch itself does
+ * not use it: it checks against the capabilities of the driver it runs over.
+ */
+export const MAX_MODERATION_US = 1046.528;
+
+/** Checks `p` and fills in its defaults; throws a RangeError naming the bad field. */
+export function resolveModerationPolicy(p: ModerationPolicy): ResolvedModerationPolicy {
+  const problem = moderationPolicyProblem(p);
+  if (problem !== null) throw new RangeError(`moderation policy: ${problem}`);
+  return p.kind === "fixed"
+    ? { kind: "fixed", intervalUs: p.intervalUs }
+    : resolveAdaptivePolicy(p);
+}
 
 /** Fills in an adaptive policy's defaults (no validation: see `moderationPolicyProblem`). */
-export function resolveAdaptivePolicy(p: AdaptivePolicy): ResolvedAdaptivePolicy {
+function resolveAdaptivePolicy(p: AdaptivePolicy): ResolvedAdaptivePolicy {
   const profileUs = p.profileUs ?? DEFAULT_PROFILE_US;
   return {
+    kind: "adaptive",
     profileUs,
     startIndex: p.startIndex ?? Math.min(DEFAULT_START_INDEX, Math.max(0, profileUs.length - 1)),
     minInterrupts: p.minInterrupts ?? DEFAULT_MIN_INTERRUPTS,
@@ -68,9 +84,10 @@ export function resolveAdaptivePolicy(p: AdaptivePolicy): ResolvedAdaptivePolicy
   };
 }
 
-function intervalProblem(field: string, us: unknown): string | null {
-  if (typeof us !== "number" || !Number.isFinite(us) || us < 0 || us > MAX_MODERATION_US) {
-    return `${field} ${String(us)}: a number of microseconds in 0..${MAX_MODERATION_US}`;
+function intervalProblem(field: string, us: unknown, maxUs: number): string | null {
+  if (typeof us !== "number" || !Number.isFinite(us) || us < 0 || us > maxUs) {
+    const range = maxUs === Number.POSITIVE_INFINITY ? ">= 0" : `in 0..${maxUs}`;
+    return `${field} ${String(us)}: a number of microseconds ${range}`;
   }
   return null;
 }
@@ -82,10 +99,16 @@ function countProblem(field: string, n: unknown): string | null {
   return null;
 }
 
-/** Why `p` is not a usable moderation policy (naming the field), or null when it is. */
-export function moderationPolicyProblem(p: ModerationPolicy): string | null {
+/**
+ * Why `p` is not a usable moderation policy (naming the field), or null when it is; with
+ * `maxIntervalUs` (a driver's `maxModerationUs`), intervals beyond it are refused too.
+ */
+export function moderationPolicyProblem(
+  p: ModerationPolicy,
+  maxIntervalUs = Number.POSITIVE_INFINITY,
+): string | null {
   if (typeof p !== "object" || p === null) return "policy: an object with kind fixed or adaptive";
-  if (p.kind === "fixed") return intervalProblem("intervalUs", p.intervalUs);
+  if (p.kind === "fixed") return intervalProblem("intervalUs", p.intervalUs, maxIntervalUs);
   if (p.kind !== "adaptive") {
     return `kind ${String((p as { kind: unknown }).kind)}: "fixed" or "adaptive"`;
   }
@@ -94,7 +117,7 @@ export function moderationPolicyProblem(p: ModerationPolicy): string | null {
       return `profileUs ${JSON.stringify(p.profileUs)}: a non-empty list of intervals in microseconds`;
     }
     for (let i = 0; i < p.profileUs.length; i++) {
-      const problem = intervalProblem(`profileUs[${i}]`, p.profileUs[i]);
+      const problem = intervalProblem(`profileUs[${i}]`, p.profileUs[i], maxIntervalUs);
       if (problem !== null) return problem;
       if (i > 0 && p.profileUs[i]! <= p.profileUs[i - 1]!) {
         return `profileUs[${i}] ${p.profileUs[i]}: greater than profileUs[${i - 1}] (${p.profileUs[i - 1]}); the list is strictly increasing`;

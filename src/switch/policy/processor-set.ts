@@ -80,14 +80,9 @@ export function numaNodeOf(set: ProcessorSet, processor: number): number {
  * is closer than any on another node; within that, |a - b|. Equal distances are broken by
  * the lower processor number (see {@link closestProcessors}).
  */
-export function processorDistance(
-  topology: ProcessorSet | ProcessorSetOptions,
-  a: number,
-  b: number,
-): number {
+export function processorDistance(set: ProcessorSet, a: number, b: number): number {
   requireInteger("a", a, 0, Number.MAX_SAFE_INTEGER);
   requireInteger("b", b, 0, Number.MAX_SAFE_INTEGER);
-  const set = isProcessorSet(topology) ? topology : resolveProcessorSet(topology);
   const crossNode = numaNodeOf(set, a) === numaNodeOf(set, b) ? 0 : CROSS_NODE_DISTANCE;
   return crossNode + Math.abs(a - b);
 }
@@ -97,10 +92,6 @@ export function closestProcessors(set: ProcessorSet, from: number): number[] {
   return set.processors
     .filter((p) => p !== from)
     .sort((x, y) => processorDistance(set, from, x) - processorDistance(set, from, y) || x - y);
-}
-
-function isProcessorSet(topology: ProcessorSet | ProcessorSetOptions): topology is ProcessorSet {
-  return Array.isArray(topology.processors);
 }
 
 function requireInteger(name: string, value: number, min: number, max: number): void {

@@ -25,6 +25,10 @@ export interface PortSpec {
   readonly mac: MacAddress;
   /** The VLAN the port is an access port of (1..4094); none by default. */
   readonly vlan?: number;
+  /**
+   * What the port is for. The switch treats both kinds alike and keeps no record of it;
+   * accepted so that callers describing a host port need not drop the field.
+   */
   readonly kind?: PortKind;
   /**
    * The processor the port's sends are processed on (where its VMBus channel interrupts
@@ -38,8 +42,6 @@ export interface PortSpec {
 export interface PortCounters {
   framesDelivered: number;
   bytesDelivered: number;
-  /** Of those, frames that came through the port's own hardware queue (no copy). */
-  framesViaOwnQueue: number;
   /** Frames the VM handed to the switch to send. */
   sendsQueued: number;
   /** Of those, delivered to another port without touching the wire. */
@@ -55,7 +57,6 @@ export interface PortCounters {
 export class Port {
   readonly id: number;
   readonly name: string;
-  readonly kind: PortKind;
   readonly mac: MacAddress;
   readonly macKey: MacKey;
   /** NO_VLAN (0) or 1..4094. */
@@ -69,7 +70,6 @@ export class Port {
   readonly counters: PortCounters = {
     framesDelivered: 0,
     bytesDelivered: 0,
-    framesViaOwnQueue: 0,
     sendsQueued: 0,
     sendsSwitchedLocally: 0,
     sendsToWire: 0,
@@ -81,6 +81,11 @@ export class Port {
   /** Sends waiting for the port's send routine, oldest first, from `pendingHead` on. */
   readonly pending: SendRequest[] = [];
   pendingHead = 0;
+  /**
+   * True once the group frame at `pendingHead` has been copied to the other ports, while
+   * its wire copy waits for room in the driver's ring (so a retry copies nothing again).
+   */
+  headFlooded = false;
   /** True while the port's send routine is queued on its processor. */
   sendScheduled = false;
   /** The transmit queue holding the port's sends the driver has not completed, or -1. */
@@ -91,12 +96,17 @@ export class Port {
   constructor(id: number, spec: PortSpec, sendProcessor: number) {
     this.id = id;
     this.name = spec.name;
-    this.kind = spec.kind ?? "vm";
     this.mac = [...spec.mac];
     this.macKey = macKeyOf(spec.mac);
     this.vlan = spec.vlan ?? NO_VLAN;
     this.sendProcessor = sendProcessor;
     this.receiver = spec.receiver ?? (() => {});
+  }
+
+  /** Takes `count` sends from the head of the backlog. */
+  advancePending(count: number): void {
+    this.pendingHead += count;
+    this.headFlooded = false;
   }
 
   /** Sends waiting. */

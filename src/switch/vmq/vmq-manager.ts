@@ -37,14 +37,6 @@ export interface QueueMoveRecord {
   completedAtTicks: Ticks | null;
 }
 
-/** One dynamic VMQ step, for observation. */
-export interface PolicyStepRecord {
-  readonly atTicks: Ticks;
-  readonly queueLoads: Readonly<Record<number, number>>;
-  readonly otherLoads: Readonly<Record<number, number>>;
-  readonly moves: number;
-}
-
 /**
  * The switch's VMQ side: asks the driver for a queue per vNIC (its MAC and VLAN as the
  * filter) while queues last, first come first served, frees it when the vNIC goes and
@@ -54,7 +46,6 @@ export interface PolicyStepRecord {
  */
 export class VmqManager {
   readonly moves: QueueMoveRecord[] = [];
-  readonly steps: PolicyStepRecord[] = [];
   /** Queue requests (allocate, free) the driver refused, by its reason. */
   readonly requestFailures = new Map<DriverErrorKind, number>();
   private readonly adapter: Adapter;
@@ -89,10 +80,6 @@ export class VmqManager {
     this.options = parts.options;
     this.receive = parts.receive;
     this.loadSource = parts.loadSource;
-  }
-
-  get policy() {
-    return this.options.policy;
   }
 
   /** The dynamic policy's state (immutable), for observation. */
@@ -267,7 +254,6 @@ export class VmqManager {
     // A moved queue's next sample is its first on the new processor: take it as is.
     for (const m of result.moves) state = restartQueueLoad(state, m.queue);
     this.state = state;
-    this.steps.push({ atTicks: now, ...measured, moves: result.moves.length });
     for (const m of result.moves) {
       const lastMove = before.queues[m.queue]?.lastMoveInterval ?? NEVER_MOVED;
       void this.move(m.queue, m.from, m.to, m.reason, lastMove);
@@ -315,8 +301,9 @@ export class VmqManager {
       record.completedAtTicks = outcome.value.completedAtTicks;
       return;
     }
-    record.error = outcome.error.kind;
-    this.refused(record, lastMove);
+    const error = outcome.error.kind;
+    record.error = error;
+    this.refused(record, error, lastMove);
   }
 
   /**
@@ -325,9 +312,9 @@ export class VmqManager {
    * the queue elsewhere since, or it went. A processor refused for good (no vector left
    * for it, or beyond the host) would be refused again: the policy stops considering it.
    */
-  private refused(record: QueueMoveRecord, lastMove: number): void {
+  private refused(record: QueueMoveRecord, error: DriverErrorKind, lastMove: number): void {
     const { queue, from, to } = record;
-    if (record.error !== null) this.markUnusable(to, record.error);
+    this.markUnusable(to, error);
     if (this.state.queues[queue]?.processor !== to) return;
     this.state = produce(this.state, (draft) => {
       const q = draft.queues[queue]!;
