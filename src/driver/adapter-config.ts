@@ -60,14 +60,23 @@ export interface AdapterConfig {
   readonly dropWhenRingFull: boolean;
 }
 
+/** Descriptors per ring when the options name none (the driver's registry default). */
+export const DEFAULT_RING_SIZE = 256;
+/** Queue vectors' moderation when the options name none, in microseconds. */
+export const DEFAULT_MODERATION_US = 10;
+/** Ring sizes the driver accepts: a multiple of `step` in min..max. */
+export const RING_SIZE_LIMITS = { step: 8, min: 8, max: 4096 } as const;
+/** Receive buffer sizes the driver accepts (SRRCTL.BSIZEPACKET's 1 KiB steps). */
+export const RX_BUFFER_LIMITS = { step: 1024, min: 1024, max: 16 * 1024 } as const;
+
 export function resolveConfig(options: AdapterOptions): AdapterConfig {
   return {
-    rxRingSize: options.rxRingSize ?? 256,
-    txRingSize: options.txRingSize ?? 256,
+    rxRingSize: options.rxRingSize ?? DEFAULT_RING_SIZE,
+    txRingSize: options.txRingSize ?? DEFAULT_RING_SIZE,
     rxBufferBytes: options.rxBufferBytes ?? RX_BUFFER_BYTES,
     txArenaBytes: options.txArenaBytes ?? TX_ARENA_BYTES,
     rxBudget: options.rxBudget ?? 64,
-    moderationUs: options.moderationUs ?? 10,
+    moderationUs: options.moderationUs ?? DEFAULT_MODERATION_US,
     rssQueues: options.rssQueues ?? 1,
     rssBaseProcessor: options.rssBaseProcessor ?? 0,
     indicateInPlace: options.indicateInPlace ?? false,
@@ -85,12 +94,16 @@ export function configurationProblem(
   processors: number,
 ): string | null {
   const c = config;
-  const ring = (n: number) => Number.isInteger(n) && n >= 8 && n <= 4096 && n % 8 === 0;
-  if (!ring(c.rxRingSize)) return `rxRingSize ${c.rxRingSize}: a multiple of 8 in 8..4096`;
-  if (!ring(c.txRingSize)) return `txRingSize ${c.txRingSize}: a multiple of 8 in 8..4096`;
-  const kib = c.rxBufferBytes / 1024;
-  if (!Number.isInteger(kib) || kib < 1 || kib > 16) {
-    return `rxBufferBytes ${c.rxBufferBytes}: a multiple of 1024 in 1024..16384`;
+  const rings = RING_SIZE_LIMITS;
+  const buffers = RX_BUFFER_LIMITS;
+  if (!withinSteps(c.rxRingSize, rings)) {
+    return `rxRingSize ${c.rxRingSize}: ${stepsText(rings)}`;
+  }
+  if (!withinSteps(c.txRingSize, rings)) {
+    return `txRingSize ${c.txRingSize}: ${stepsText(rings)}`;
+  }
+  if (!withinSteps(c.rxBufferBytes, buffers)) {
+    return `rxBufferBytes ${c.rxBufferBytes}: ${stepsText(buffers)}`;
   }
   if (!Number.isInteger(c.txArenaBytes) || c.txArenaBytes < 2 * MAX_SEND_BYTES) {
     return `txArenaBytes ${c.txArenaBytes}: at least ${2 * MAX_SEND_BYTES}`;
@@ -104,4 +117,21 @@ export function configurationProblem(
     return `rssBaseProcessor ${base}: 0..${processors - 1}`;
   }
   return null;
+}
+
+/** A limit of the form "a multiple of step in min..max". */
+export interface StepLimits {
+  readonly step: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** True when `n` is an integer multiple of `l.step` in `l.min..l.max`. */
+export function withinSteps(n: number, l: StepLimits): boolean {
+  return Number.isSafeInteger(n) && n >= l.min && n <= l.max && n % l.step === 0;
+}
+
+/** How a step limit reads in an error message. */
+export function stepsText(l: StepLimits): string {
+  return `a multiple of ${l.step} in ${l.min}..${l.max}`;
 }

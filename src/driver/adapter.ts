@@ -30,8 +30,6 @@ import { DEFAULT_RSS_KEY, RssProgram } from "./rss.js";
 import { PreparedSend, prepareSend, type SendRequest, type SendStatus } from "./send-request.js";
 import { type Statistics, StatisticsCollector } from "./statistics.js";
 
-export type { AdapterOptions } from "./adapter-config.js";
-
 /** The largest frame the driver lets the device accept, FCS included: 1518 plus a VLAN tag. */
 const MAX_TAGGED_FRAME_BYTES = 1522;
 /** A halt waits for its queues whatever happens meanwhile. */

@@ -1,5 +1,6 @@
 import { HostMemory } from "../bus/host-memory.js";
-import { Adapter, type AdapterOptions } from "../driver/adapter.js";
+import { Adapter } from "../driver/adapter.js";
+import type { AdapterOptions } from "../driver/adapter-config.js";
 import type { MacAddress } from "../driver/filters.js";
 import type { SendOffload, SendRequest } from "../driver/send-request.js";
 import { Host } from "../host/host.js";

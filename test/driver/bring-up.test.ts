@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { MmioPort } from "../../src/bus/mmio-port.js";
 import { Adapter } from "../../src/driver/adapter.js";
 import { TICKS_PER_MS } from "../../src/kernel/ticks.js";
+import { MS_VERIFICATION_KEY } from "../rss/vectors.js";
 import { DriverRig } from "./rig.js";
 
 describe("bring-up", () => {
@@ -54,6 +55,18 @@ describe("bring-up", () => {
     expect(peek("IVAR_MISC")).toBe(0x80 | 7);
     expect(peek("EIAM") & (1 << 7)).toBe(0);
     expect(peek("VMQCTL") & 1).toBe(1);
+  });
+
+  it("programs the published verification key as the RSS key (RSSRK, little-endian words)", async () => {
+    const rig = new DriverRig();
+    await rig.start();
+    const map = rig.nic.regs.map;
+    const key: number[] = [];
+    for (let n = 0; n < 10; n++) {
+      const word = rig.nic.regs.peek32(map.offsetOf("RSSRK", n));
+      key.push(word & 0xff, (word >>> 8) & 0xff, (word >>> 16) & 0xff, word >>> 24);
+    }
+    expect(key).toEqual([...MS_VERIFICATION_KEY]);
   });
 
   it("refuses a device whose IDENT is wrong", async () => {

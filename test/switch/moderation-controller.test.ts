@@ -1,11 +1,9 @@
 import { describe, expect, test } from "vitest";
+import { EITR_MAX_INTERVAL_US } from "../../src/hw/regs/map/interrupts.js";
 import { TICKS_PER_MS } from "../../src/kernel/ticks.js";
 import { summarize } from "../../src/sim/metrics/run-summary.js";
 import type { Testbed } from "../../src/sim/testbed.js";
-import {
-  MAX_MODERATION_US,
-  type ModerationPolicy,
-} from "../../src/switch/moderation/moderation-policy.js";
+import type { ModerationPolicy } from "../../src/switch/moderation/moderation-policy.js";
 import type { VmqPolicyName } from "../../src/switch/vmq/vmq-policy.js";
 import { addVm, smallBed, vmMac } from "./rig-bed.js";
 
@@ -98,13 +96,15 @@ describe("the switch's interrupt moderation", () => {
   test("the limit scenario files are checked against is the driver's", async () => {
     const bed = await smallBed("none");
     const caps = await bed.adapter.request({ kind: "query-capabilities" });
-    expect(caps.ok && caps.value.maxModerationUs).toBe(MAX_MODERATION_US);
+    // 511 units (EITR.INTERVAL is 9 bits) of 2.048 us.
+    expect(EITR_MAX_INTERVAL_US).toBeCloseTo(511 * 2.048, 9);
+    expect(caps.ok && caps.value.maxModerationUs).toBe(EITR_MAX_INTERVAL_US);
     const { bed: at } = await steadyRun(
       "none",
-      { kind: "fixed", intervalUs: MAX_MODERATION_US },
+      { kind: "fixed", intervalUs: EITR_MAX_INTERVAL_US },
       1,
       2,
     );
-    expect(eitrUnits(at, 0)).toBe(Math.round(MAX_MODERATION_US / EITR_UNIT_US));
+    expect(eitrUnits(at, 0)).toBe(511);
   });
 });

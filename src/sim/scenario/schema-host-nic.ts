@@ -1,8 +1,17 @@
+import {
+  DEFAULT_MODERATION_US,
+  DEFAULT_RING_SIZE,
+  RING_SIZE_LIMITS,
+  RX_BUFFER_LIMITS,
+  type StepLimits,
+  stepsText,
+  withinSteps,
+} from "../../driver/adapter-config.js";
 import { RX_BUFFER_BYTES } from "../../driver/buffer-pool.js";
 import { COST_NAMES, DEFAULT_CLOCK_HZ } from "../../host/host.js";
 import { MAX_PROCESSORS } from "../../host/interrupt-controller.js";
 import { DEFAULT_DEVICE_PARAMS, DEVICE_LIMITS } from "../../hw/device-params.js";
-import { MAX_MODERATION_US } from "../../switch/moderation/moderation-policy.js";
+import { EITR_MAX_INTERVAL_US } from "../../hw/regs/map/interrupts.js";
 import {
   boolean,
   type Decoder,
@@ -34,9 +43,9 @@ export const DEFAULT_NIC: ScenarioNic = Object.freeze({
   vectors: DEFAULT_DEVICE_PARAMS.vectors,
   linkSpeedGbps: defaultLinkSpeed(),
   rxPacketBufferKiB: DEFAULT_DEVICE_PARAMS.rxPacketBufferBytes / 1024,
-  ringSize: 256,
+  ringSize: DEFAULT_RING_SIZE,
   rxBufferBytes: RX_BUFFER_BYTES,
-  moderationUs: 10,
+  moderationUs: DEFAULT_MODERATION_US,
 });
 
 /** A cost in CPU cycles. */
@@ -78,13 +87,11 @@ export const hostSection: Decoder<ScenarioHost> = (value, path, issues) => {
   };
 };
 
-/** An integer in min..max that is a multiple of `step`. */
-function multipleOf(step: number, min: number, max: number): Decoder<number> {
+/** An integer the driver's limit `l` accepts (a multiple of its step in its range). */
+function multipleOf(l: StepLimits): Decoder<number> {
   return (value, path, issues) => {
-    if (typeof value === "number" && Number.isSafeInteger(value)) {
-      if (value >= min && value <= max && value % step === 0) return value;
-    }
-    issues.push(issueText(path, describe(value), `a multiple of ${step} in ${min}..${max}`));
+    if (typeof value === "number" && withinSteps(value, l)) return value;
+    issues.push(issueText(path, describe(value), stepsText(l)));
     return undefined;
   };
 }
@@ -103,9 +110,9 @@ export const nicSection: Decoder<ScenarioNic> = (value, path, issues) => {
       "rxPacketBufferKiB",
       integer(buffer.min / 1024, buffer.max / 1024, " (KiB)"),
     ),
-    ringSize: o.optional("ringSize", multipleOf(8, 8, 4096)),
-    rxBufferBytes: o.optional("rxBufferBytes", multipleOf(1024, 1024, 16 * 1024)),
-    moderationUs: o.optional("moderationUs", number(0, MAX_MODERATION_US, { unit: " (us)" })),
+    ringSize: o.optional("ringSize", multipleOf(RING_SIZE_LIMITS)),
+    rxBufferBytes: o.optional("rxBufferBytes", multipleOf(RX_BUFFER_LIMITS)),
+    moderationUs: o.optional("moderationUs", number(0, EITR_MAX_INTERVAL_US, { unit: " (us)" })),
   };
   if (!o.finish()) return undefined;
   return {

@@ -1,7 +1,7 @@
 import { MAX_PROCESSORS } from "../../host/interrupt-controller.js";
+import { EITR_MAX_INTERVAL_US } from "../../hw/regs/map/interrupts.js";
 import {
   type AdaptivePolicy,
-  MAX_MODERATION_US,
   type ModerationPolicy,
   moderationPolicyProblem,
 } from "../../switch/moderation/moderation-policy.js";
@@ -17,7 +17,7 @@ import { type Decoder, integer, issueText, list, number, ObjectReader, oneOf } f
 import type { ScenarioPolicy } from "./scenario.js";
 import { overrides } from "./schema-host-nic.js";
 
-const intervalUs = number(0, MAX_MODERATION_US, { unit: " (us)" });
+const intervalUs = number(0, EITR_MAX_INTERVAL_US, { unit: " (us)" });
 
 const moderation: Decoder<ModerationPolicy> = (value, path, issues) => {
   const o = ObjectReader.of(value, path, issues, 'an object with kind "fixed" or "adaptive"');

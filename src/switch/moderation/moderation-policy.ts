@@ -55,13 +55,6 @@ export const DEFAULT_TIRED_STEPS = 10;
 /** A policy checked and with every default filled in: what the climber runs on. */
 export type ResolvedModerationPolicy = FixedPolicy | ResolvedAdaptivePolicy;
 
-/**
- * The longest interval of the NIC the simulator models (its driver's `maxModerationUs`),
- * for scenario files, which are checked before any driver runs. The switch itself does
- * not use it: it checks against the capabilities of the driver it runs over.
- */
-export const MAX_MODERATION_US = 1046.528;
-
 /** Checks `p` and fills in its defaults; throws a RangeError naming the bad field. */
 export function resolveModerationPolicy(p: ModerationPolicy): ResolvedModerationPolicy {
   const problem = moderationPolicyProblem(p);

@@ -1,5 +1,5 @@
 import type { DeviceParams } from "../../device-params.js";
-import type { FieldDef, RegisterDef, RegisterGroup } from "../schema.js";
+import { type FieldDef, fieldMaxValue, type RegisterDef, type RegisterGroup } from "../schema.js";
 import { counter32, wordsFor } from "./builders.js";
 
 export const INTERRUPT_GROUP: RegisterGroup = {
@@ -17,6 +17,13 @@ export const INTERRUPT_GROUP: RegisterGroup = {
 
 /** Units of EITR.INTERVAL, in nanoseconds (the 82599 family's 2.048 us at 10 Gb/s). */
 export const EITR_UNIT_NS = 2048;
+/** Where EITR.INTERVAL sits (bits 11:3). */
+const EITR_INTERVAL_BITS = { msb: 11, lsb: 3 } as const;
+/**
+ * The longest interval EITR holds, in microseconds: for checks made before any device
+ * exists (scenario files); a driver reads the same from the register map.
+ */
+export const EITR_MAX_INTERVAL_US = (fieldMaxValue(EITR_INTERVAL_BITS) * EITR_UNIT_NS) / 1000;
 
 const vectorBits = (access: FieldDef["access"], desc: string): FieldDef[] => [
   { name: "VECTORS", msb: 31, lsb: 0, access, desc },
@@ -239,8 +246,7 @@ export function interruptRegisters(params: DeviceParams): RegisterDef[] {
         },
         {
           name: "INTERVAL",
-          msb: 11,
-          lsb: 3,
+          ...EITR_INTERVAL_BITS,
           access: "rw",
           desc: `Minimum interval in ${EITR_UNIT_NS / 1000} us units.`,
         },
