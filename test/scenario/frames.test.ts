@@ -29,6 +29,18 @@ function sized(t: FrameTemplate): FrameTemplate {
   return { ...t, srcIp: t.srcIp.slice(0, n), dstIp: t.dstIp.slice(0, n) };
 }
 
+/** A small IPv4/UDP template for the signature layout tests. */
+const SMALL_UDP: FrameTemplate = {
+  dst: [0, 0, 0, 0, 0, 1],
+  src: [0, 0, 0, 0, 0, 2],
+  ip: 4,
+  l4: "udp",
+  srcIp: [10, 0, 0, 1],
+  dstIp: [10, 0, 0, 2],
+  srcPort: 1,
+  dstPort: 2,
+};
+
 describe("generated frames", () => {
   test.prop([
     template,
@@ -54,16 +66,7 @@ describe("generated frames", () => {
   });
 
   it("a frame lent at an offset in a larger area (as the driver indicates a batch) is read there", () => {
-    const t: FrameTemplate = {
-      dst: [0, 0, 0, 0, 0, 1],
-      src: [0, 0, 0, 0, 0, 2],
-      ip: 4,
-      l4: "udp",
-      srcIp: [10, 0, 0, 1],
-      dstIp: [10, 0, 0, 2],
-      srcPort: 1,
-      dstPort: 2,
-    };
+    const t = SMALL_UDP;
     const stamper = new FrameStamper(t);
     const length = minimumFrameBytes(t) + 10;
     // Two frames back to back: the first's signature is not at the end of the area.
@@ -78,16 +81,7 @@ describe("generated frames", () => {
   });
 
   it("the signature is big-endian: magic, flow, sequence, send time", () => {
-    const t: FrameTemplate = {
-      dst: [0, 0, 0, 0, 0, 1],
-      src: [0, 0, 0, 0, 0, 2],
-      ip: 4,
-      l4: "udp",
-      srcIp: [10, 0, 0, 1],
-      dstIp: [10, 0, 0, 2],
-      srcPort: 1,
-      dstPort: 2,
-    };
+    const t = SMALL_UDP;
     const length = minimumFrameBytes(t);
     const frame = new FrameStamper(t).stamp(length, 0x01020304, 0x05060708, 1.5);
     expect([...frame.subarray(length - 20)]).toEqual([
