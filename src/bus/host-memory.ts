@@ -30,6 +30,15 @@ const UNMAPPED = -2;
  * several rings still hits the cache.
  */
 const CACHE_SLOTS = 8192;
+/** The tag of an empty page cache slot: NaN equals no page number, not even a bad one. */
+const EMPTY_TAG = Number.NaN;
+
+/**
+ * Words are read and written through 32-bit views in the host's byte order, which must
+ * then be little-endian, as PCIe and the descriptors are (every platform Node runs on
+ * but s390x is).
+ */
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** One allocation: where it starts and how many bytes it maps (whole pages). */
 interface Region {
@@ -43,7 +52,8 @@ export class HostMemory {
   private readonly regions = new Map<number, Region>();
   private nextAddress = FIRST_ADDRESS;
   private readonly arenas: Uint8Array[] = [];
-  private readonly arenaWords: DataView[] = [];
+  /** Each arena as 32-bit words (host order: little-endian, checked at construction). */
+  private readonly arenaWords: Uint32Array[] = [];
   /** Frames handed out so far (the next new one), and frames of freed pages to reuse. */
   private framesMade = 0;
   private readonly freeFrames: number[] = [];
@@ -52,7 +62,13 @@ export class HostMemory {
    * map: slot s holds the page number at [2s] (-1: empty) and its frame at [2s + 1], side
    * by side so that a lookup touches one cache line.
    */
-  private readonly cache = new Float64Array(2 * CACHE_SLOTS).fill(-1);
+  private readonly cache = new Float64Array(2 * CACHE_SLOTS).fill(EMPTY_TAG);
+
+  constructor() {
+    if (!HOST_IS_LITTLE_ENDIAN) {
+      throw new Error("HostMemory needs a little-endian host (its words are little-endian)");
+    }
+  }
 
   /** Bytes of pages currently mapped. */
   get mappedBytes(): number {
@@ -92,7 +108,7 @@ export class HostMemory {
       this.pages.delete(first + i);
     }
     this.regions.delete(address);
-    this.cache.fill(-1);
+    this.cache.fill(EMPTY_TAG);
     return true;
   }
 
@@ -162,6 +178,34 @@ export class HostMemory {
 
   /** Copies `src[srcOffset..srcOffset+length)` to `address`. False (nothing written) if unmapped. */
   write(address: number, src: Uint8Array, srcOffset: number, length: number): boolean {
+    // The data path's case, checked in one test (see `cachedFrame`): a page written before,
+    // a whole run within it.
+    const page = Math.floor(address / PAGE_BYTES);
+    const inPage = address - page * PAGE_BYTES;
+    const c = (page & (CACHE_SLOTS - 1)) << 1;
+    if (this.cache[c] === page && (inPage | 0) === inPage && inPage + length <= PAGE_BYTES) {
+      if ((length | 0) === length && length >= 0) {
+        const frame = this.cache[c + 1]!;
+        copyBytes(
+          src,
+          srcOffset,
+          this.arenas[frame >>> ARENA_SHIFT]!,
+          frameBase(frame) + inPage,
+          length,
+        );
+        return true;
+      }
+    }
+    return this.writeChecked(address, src, srcOffset, length);
+  }
+
+  /** `write` through the full checks and the page map. */
+  private writeChecked(
+    address: number,
+    src: Uint8Array,
+    srcOffset: number,
+    length: number,
+  ): boolean {
     const inPage = offsetInOnePage(address, length);
     if (inPage < 0) return this.writeAcrossPages(address, src, srcOffset, length);
     // The common case, one page: no range walk, and small copies without a view object.
@@ -204,10 +248,7 @@ export class HostMemory {
     const frame = this.frameForRead(pageOf(address));
     if (frame === UNMAPPED) return -1;
     if (frame === UNTOUCHED) return 0;
-    return this.arenaWords[frame >>> ARENA_SHIFT]!.getUint32(
-      frameBase(frame) + pageOffset(address),
-      true,
-    );
+    return this.arenaWords[frame >>> ARENA_SHIFT]![wordIndex(frame, address)]!;
   }
 
   /** Writes a little-endian 32-bit word (4-byte aligned). Returns false when unmapped. */
@@ -215,23 +256,34 @@ export class HostMemory {
     if (!aligned(address, 4)) return false;
     const frame = this.frameForWrite(pageOf(address));
     if (frame < 0) return false;
-    this.arenaWords[frame >>> ARENA_SHIFT]!.setUint32(
-      frameBase(frame) + pageOffset(address),
-      value,
-      true,
-    );
+    this.arenaWords[frame >>> ARENA_SHIFT]![wordIndex(frame, address)] = value;
     return true;
   }
 
   /** Reads a little-endian 64-bit value (8-byte aligned, below 2^53). Returns -1 when unmapped. */
   readU64(address: number): number {
+    const page = Math.floor(address / PAGE_BYTES);
+    const inPage = address - page * PAGE_BYTES;
+    const c = (page & (CACHE_SLOTS - 1)) << 1;
+    // A cached page, and an offset that is a whole multiple of 8 (NaN and fractions fail).
+    if (this.cache[c] === page && (inPage & ~7) === inPage) {
+      const frame = this.cache[c + 1]!;
+      const words = this.arenaWords[frame >>> ARENA_SHIFT]!;
+      const i = (frameBase(frame) + inPage) >>> 2;
+      return words[i + 1]! * 0x1_0000_0000 + words[i]!;
+    }
+    return this.readU64Checked(address);
+  }
+
+  /** `readU64` through the full checks and the page map. */
+  private readU64Checked(address: number): number {
     if (!aligned(address, 8)) return this.readU64Unaligned(address);
     const frame = this.frameForRead(pageOf(address));
     if (frame === UNMAPPED) return -1;
     if (frame === UNTOUCHED) return 0;
     const words = this.arenaWords[frame >>> ARENA_SHIFT]!;
-    const i = frameBase(frame) + pageOffset(address);
-    return words.getUint32(i + 4, true) * 0x1_0000_0000 + words.getUint32(i, true);
+    const i = wordIndex(frame, address);
+    return words[i + 1]! * 0x1_0000_0000 + words[i]!;
   }
 
   /** `readU64` at an address that is not 8-byte aligned: two word reads (-1 if either fails). */
@@ -251,9 +303,9 @@ export class HostMemory {
     const frame = this.frameForWrite(pageOf(address));
     if (frame < 0) return false;
     const words = this.arenaWords[frame >>> ARENA_SHIFT]!;
-    const i = frameBase(frame) + pageOffset(address);
-    words.setUint32(i, low, true);
-    words.setUint32(i + 4, high, true);
+    const i = wordIndex(frame, address);
+    words[i] = low;
+    words[i + 1] = high;
     return true;
   }
 
@@ -262,15 +314,40 @@ export class HostMemory {
    * `address` is 16-byte aligned. Returns false when unmapped.
    */
   writeDescriptor(address: number, w0: number, w1: number, w2: number, w3: number): boolean {
+    const page = Math.floor(address / PAGE_BYTES);
+    const inPage = address - page * PAGE_BYTES;
+    const c = (page & (CACHE_SLOTS - 1)) << 1;
+    // A cached page, and an offset that is a whole multiple of 16 (NaN and fractions fail).
+    if (this.cache[c] === page && (inPage & ~15) === inPage) {
+      const frame = this.cache[c + 1]!;
+      const words = this.arenaWords[frame >>> ARENA_SHIFT]!;
+      const i = (frameBase(frame) + inPage) >>> 2;
+      words[i] = w0;
+      words[i + 1] = w1;
+      words[i + 2] = w2;
+      words[i + 3] = w3;
+      return true;
+    }
+    return this.writeDescriptorChecked(address, w0, w1, w2, w3);
+  }
+
+  /** `writeDescriptor` through the full checks and the page map. */
+  private writeDescriptorChecked(
+    address: number,
+    w0: number,
+    w1: number,
+    w2: number,
+    w3: number,
+  ): boolean {
     if (!aligned(address, 16)) return false;
     const frame = this.frameForWrite(pageOf(address));
     if (frame < 0) return false;
     const words = this.arenaWords[frame >>> ARENA_SHIFT]!;
-    const i = frameBase(frame) + pageOffset(address);
-    words.setUint32(i, w0, true);
-    words.setUint32(i + 4, w1, true);
-    words.setUint32(i + 8, w2, true);
-    words.setUint32(i + 12, w3, true);
+    const i = wordIndex(frame, address);
+    words[i] = w0;
+    words[i + 1] = w1;
+    words[i + 2] = w2;
+    words[i + 3] = w3;
     return true;
   }
 
@@ -323,10 +400,15 @@ export class HostMemory {
     if ((frame & (ARENA_PAGES - 1)) === 0) {
       const buffer = new ArrayBuffer(ARENA_PAGES * PAGE_BYTES);
       this.arenas.push(new Uint8Array(buffer));
-      this.arenaWords.push(new DataView(buffer));
+      this.arenaWords.push(new Uint32Array(buffer));
     }
     return frame;
   }
+}
+
+/** The index in its arena's words of the (4-byte aligned) `address`, which lies in page frame `frame`. */
+function wordIndex(frame: number, address: number): number {
+  return (frameBase(frame) + pageOffset(address)) >>> 2;
 }
 
 /** Where page frame `frame` starts in its arena. */

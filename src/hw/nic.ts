@@ -88,7 +88,7 @@ export class Nic {
       offload,
       output: new TxOutput(this.clock, this.wire.fromNic, offload),
     });
-    this.macRx = new MacRx(this.regs, this.rxPacketBuffer, () => this.rxDma.kick());
+    this.macRx = new MacRx(this.regs, this.rxPacketBuffer, this.rxDma);
     this.classifier = new ReceiveClassifier(this.regs, p.queues);
     this.macRx.classifier = this.classifier.classify;
     this.wire.toNic.addConsumer((bytes, offset, length, flags, at) =>

@@ -78,7 +78,7 @@ function littleEndian(value: number, size: number): number[] {
 type Op =
   | { kind: "alloc"; bytes: number }
   | { kind: "free"; region: number; bogus: boolean }
-  | { kind: "write"; at: Place; data: Uint8Array }
+  | { kind: "write"; at: Place; data: Uint8Array; ragged: boolean }
   | { kind: "read"; at: Place; length: number }
   | { kind: "writeU32"; at: Place; value: number }
   | { kind: "readU32"; at: Place }
@@ -98,7 +98,7 @@ const place = fc.record({
   ),
   weird: fc.oneof(
     { weight: 12, arbitrary: fc.constant(0) },
-    { weight: 1, arbitrary: fc.constantFrom(1, 2, 3) },
+    { weight: 3, arbitrary: fc.constantFrom(1, 2, 3) },
   ),
 });
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
@@ -112,6 +112,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     kind: fc.constant("write" as const),
     at: place,
     data: fc.uint8Array({ maxLength: 80 }),
+    // A fractional length, which no write may truncate into a shorter one.
+    ragged: fc.boolean(),
   }),
   fc.record({ kind: fc.constant("read" as const), at: place, length: fc.nat(80) }),
   fc.record({ kind: fc.constant("writeU32" as const), at: place, value: u32 }),
@@ -159,8 +161,9 @@ function run(ops: Op[]): void {
       }
       case "write": {
         const a = address(o.at);
-        const ok = model.isMapped(a, o.data.length);
-        expect(memory.write(a, o.data, 0, o.data.length), `write ${a}`).toBe(ok);
+        const length = o.ragged ? o.data.length - 0.5 : o.data.length;
+        const ok = model.isMapped(a, length);
+        expect(memory.write(a, o.data, 0, length), `write ${a} ${length}`).toBe(ok);
         if (ok) model.set(a, o.data);
         break;
       }
@@ -242,6 +245,21 @@ describe("host memory against a byte-by-byte model", () => {
       }),
       { numRuns: Number(process.env.HOST_MEMORY_RUNS ?? 300) },
     );
+  });
+
+  // Found by the property above: an empty write at a fractional address of a page the
+  // cache held was accepted (the data path's quick test did not look at the fraction).
+  it("regression: an empty write at a fractional address of a written page is refused", () => {
+    run([
+      { kind: "alloc", bytes: 2 * PAGE_BYTES },
+      { kind: "writeU32", at: { region: 0, offset: 4308, weird: 0 }, value: 0 },
+      {
+        kind: "write",
+        at: { region: 0, offset: 8180, weird: 1 },
+        data: Uint8Array.from([]),
+        ragged: false,
+      },
+    ]);
   });
 
   it("a freed page reads as unmapped, and its memory comes back zeroed in a new allocation", () => {

@@ -52,8 +52,8 @@ export function buildRxFrame(seq: number, length: number, queueByte: number): Ui
 
 /** The test's stand-in for the packet engines: the queue is the queue byte modulo `queues`. */
 export function queueByteClassifier(queues: number): RxClassifier {
-  return (bytes, offset, _length, fifo, slot) => {
-    fifo.queue[slot] = bytes[offset + QUEUE_BYTE]! % queues;
+  return (bytes, offset, _length, out) => {
+    out.queue = bytes[offset + QUEUE_BYTE]! % queues;
   };
 }
 

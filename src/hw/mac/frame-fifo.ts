@@ -11,16 +11,13 @@ import { ringAdd } from "../rings/ring-index.js";
  * four 32-bit words for whatever the owner needs (the receive path keeps the descriptor
  * write-back words the classifier computed).
  *
- * The newest frame may be "borrowed" (`pushBorrowed`): its space is taken, but its bytes
- * stay in the caller's array until `settle()` copies them in. The receive MAC uses this
- * so that a frame the DMA engine takes at once is copied once (to host memory), not twice.
- * Readers find a frame's bytes with `bytesOf` and `contiguousOffset` either way (and with
- * `view` when those bytes wrap the store's end, which a borrowed frame's never do).
+ * Readers find a frame's bytes in `store` with `contiguousOffset`, or with `view` when
+ * they wrap around the store's end.
  */
 export class FrameFifo {
   readonly capacityBytes: number;
   readonly maxFrames: number;
-  /** The byte store; `contiguousOffset` says where a frame's bytes sit in it (unless borrowed). */
+  /** The byte store; `contiguousOffset` says where a frame's bytes sit in it. */
   readonly store: Uint8Array;
   private readonly start: Int32Array;
   private readonly length: Int32Array;
@@ -34,10 +31,6 @@ export class FrameFifo {
   private frames = 0;
   private firstByte = 0;
   private bytesUsed = 0;
-  /** The borrowed frame's slot (-1: none), and where its bytes are meanwhile. */
-  private borrowedSlot = -1;
-  private borrowedBytes: Uint8Array;
-  private borrowedOffset = 0;
 
   constructor(capacityBytes: number, maxFrames: number) {
     this.capacityBytes = capacityBytes;
@@ -51,7 +44,6 @@ export class FrameFifo {
     this.word1 = new Uint32Array(maxFrames);
     this.word2 = new Uint32Array(maxFrames);
     this.word3 = new Uint32Array(maxFrames);
-    this.borrowedBytes = this.store;
   }
 
   get count(): number {
@@ -77,30 +69,8 @@ export class FrameFifo {
     return slot;
   }
 
-  /**
-   * `push` without copying: the frame's bytes stay in `src[offset, offset + length)`, which
-   * must not change until `settle()` (or until the frame is popped, whichever is first).
-   */
-  pushBorrowed(src: Uint8Array, offset: number, length: number, arrivalTicks: Ticks): number {
-    const slot = this.reserve(length, arrivalTicks);
-    if (slot < 0) return -1;
-    this.borrowedSlot = slot;
-    this.borrowedBytes = src;
-    this.borrowedOffset = offset;
-    return slot;
-  }
-
-  /** Copies a borrowed frame still queued into the store; its source may change after. */
-  settle(): void {
-    const slot = this.borrowedSlot;
-    if (slot < 0) return;
-    this.borrowedSlot = -1;
-    this.copyIn(slot, this.borrowedBytes, this.borrowedOffset);
-  }
-
-  /** Takes a slot and the store space for a frame (bytes not copied); -1 when it does not fit. */
+  /** Takes a slot and the store space for a frame (bytes not copied yet); -1 when it does not fit. */
   private reserve(length: number, arrivalTicks: Ticks): number {
-    this.settle();
     if (!this.fits(length)) return -1;
     const slot = ringAdd(this.headSlot, this.frames, this.maxFrames);
     const at = ringAdd(this.firstByte, this.bytesUsed, this.capacityBytes);
@@ -135,17 +105,11 @@ export class FrameFifo {
     return this.length[slot]!;
   }
 
-  /** The array holding the bytes of the frame in `slot`: `store`, or a borrowed frame's source. */
-  bytesOf(slot: number): Uint8Array {
-    return slot === this.borrowedSlot ? this.borrowedBytes : this.store;
-  }
-
   /**
-   * Where bytes [from, from+len) of the frame in `slot` start in `bytesOf(slot)`, or -1 when
-   * they wrap around the store's end (use `view` then).
+   * Where bytes [from, from+len) of the frame in `slot` start in `store`, or -1 when they
+   * wrap around the store's end (use `view` then).
    */
   contiguousOffset(slot: number, from: number, len: number): number {
-    if (slot === this.borrowedSlot) return this.borrowedOffset + from;
     const at = this.start[slot]! + from;
     if (at + len <= this.capacityBytes) return at;
     if (at >= this.capacityBytes) return at - this.capacityBytes;
@@ -153,9 +117,8 @@ export class FrameFifo {
   }
 
   /**
-   * A contiguous view of bytes [from, from+len) of the frame in `slot`, which is not the
-   * borrowed frame (`contiguousOffset` always finds its bytes). When the frame wraps the
-   * store's end, the bytes are copied into `scratch` and a view of it returned.
+   * A contiguous view of bytes [from, from+len) of the frame in `slot`. When they wrap
+   * around the store's end, they are copied into `scratch` and a view of it returned.
    */
   view(slot: number, from: number, len: number, scratch: Uint8Array): Uint8Array {
     const at = this.start[slot]! + from;
@@ -173,7 +136,6 @@ export class FrameFifo {
   /** Removes the oldest frame. */
   pop(): void {
     if (this.frames === 0) return;
-    if (this.headSlot === this.borrowedSlot) this.borrowedSlot = -1;
     const len = this.length[this.headSlot]!;
     this.firstByte = ringAdd(this.firstByte, len, this.capacityBytes);
     this.bytesUsed -= len;
@@ -184,7 +146,6 @@ export class FrameFifo {
 
   /** Empties the FIFO. */
   clear(): void {
-    this.borrowedSlot = -1;
     this.headSlot = 0;
     this.frames = 0;
     this.firstByte = 0;

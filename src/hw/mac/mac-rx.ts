@@ -1,6 +1,7 @@
 import type { Ticks } from "../../kernel/ticks.js";
 import type { RegisterFile } from "../regs/register-file.js";
 import type { FrameFifo } from "./frame-fifo.js";
+import { RxFrameFields } from "./rx-frame-fields.js";
 import { FLAG_BAD_FCS } from "./wire-lane.js";
 import { FCS_BYTES } from "./wire-timing.js";
 
@@ -9,30 +10,46 @@ const MIN_WIRE_FRAME_BYTES = 64;
 
 /**
  * Decides where a received frame (`bytes[offset, offset + length)`) goes and what its
- * descriptor will say: sets the packet buffer slot's queue and write-back words (dword 0,
- * RSS hash, status/errors, VLAN in the high half of dword 3). The packet engines (RSS, filters, checksums) plug
- * in here; the default sends everything to queue 0 and reports nothing.
+ * descriptor will say, into `out` (cleared before the call). The packet engines (RSS,
+ * filters, checksums) plug in here; the default leaves `out` as it is: queue 0, nothing
+ * reported.
  */
 export type RxClassifier = (
   bytes: Uint8Array,
   offset: number,
   length: number,
-  fifo: FrameFifo,
-  slot: number,
+  out: RxFrameFields,
 ) => void;
 
 /** Queue 0, no hash, no status: the device before its packet engines are configured. */
 export const DEFAULT_CLASSIFIER: RxClassifier = () => {};
 
+/** Where the MAC hands each frame it accepted: the receive DMA engine. */
+export interface RxFrameSink {
+  /**
+   * A frame, `bytes[offset, offset + length)` with the engines' decision `fields`, both
+   * valid only during the call. The packet buffer has room for it.
+   */
+  accept(
+    bytes: Uint8Array,
+    offset: number,
+    length: number,
+    fields: RxFrameFields,
+    atTicks: Ticks,
+  ): void;
+}
+
 /**
  * The receive MAC: takes each frame as its last bit arrives, drops and counts the ones
- * Ethernet rejects (runts, oversize, bad FCS), and puts the rest in the receive packet
- * buffer, or counts them missed (MPC) when it has no room.
+ * Ethernet rejects (runts, oversize, bad FCS), counts as missed (MPC) the ones the
+ * receive packet buffer has no room for, classifies the rest and hands them to the DMA
+ * engine, which stores them in the packet buffer or takes them at once.
  */
 export class MacRx {
   private readonly regs: RegisterFile;
   private readonly packetBuffer: FrameFifo;
-  private readonly onFrameStored: () => void;
+  private readonly sink: RxFrameSink;
+  private readonly fields = new RxFrameFields();
   classifier: RxClassifier = DEFAULT_CLASSIFIER;
   private readonly words: Record<"RUC" | "ROC" | "CRCERRS" | "MPC" | "MAXFRS", number>;
   private readonly mfsMask: number;
@@ -40,10 +57,10 @@ export class MacRx {
   /** Frames that arrived from the wire, whatever became of them. */
   framesArrived = 0;
 
-  constructor(regs: RegisterFile, packetBuffer: FrameFifo, onFrameStored: () => void) {
+  constructor(regs: RegisterFile, packetBuffer: FrameFifo, sink: RxFrameSink) {
     this.regs = regs;
     this.packetBuffer = packetBuffer;
-    this.onFrameStored = onFrameStored;
+    this.sink = sink;
     this.words = {
       RUC: regs.wordOf("RUC"),
       ROC: regs.wordOf("ROC"),
@@ -63,16 +80,14 @@ export class MacRx {
       this.regs.hwCount(rejectedBy, 1);
       return;
     }
-    // Borrowed: if the DMA engine takes the frame at once, it copies it straight from the
-    // wire's bytes; otherwise it is copied into the packet buffer below.
-    const slot = this.packetBuffer.pushBorrowed(bytes, offset, length, atTicks);
-    if (slot < 0) {
+    if (!this.packetBuffer.fits(length)) {
       this.regs.hwCount(this.words.MPC, 1);
       return;
     }
-    this.classifier(bytes, offset, length, this.packetBuffer, slot);
-    this.onFrameStored();
-    this.packetBuffer.settle();
+    const fields = this.fields;
+    fields.clear();
+    this.classifier(bytes, offset, length, fields);
+    this.sink.accept(bytes, offset, length, fields, atTicks);
   }
 
   /** The counter word of the reason Ethernet rejects the frame, or -1 if it is acceptable. */

@@ -1,6 +1,6 @@
 import { RX_WRITEBACK } from "../desc/formats.js";
 import { fieldPosition } from "../desc/schema.js";
-import type { FrameFifo } from "../mac/frame-fifo.js";
+import type { RxFrameFields } from "../mac/rx-frame-fields.js";
 import { ChecksumStatus, ipv4HeaderChecksumOk, l4ChecksumOk } from "../offload/checksum.js";
 import { parseFrame } from "../parse/parse-frame.js";
 import { L3Kind, L4Kind, ParsedFrame, ParseError } from "../parse/parsed-frame.js";
@@ -51,8 +51,7 @@ const MRQC_TO_FLAG: Record<string, number> = {
 /**
  * The receive packet engines in front of the packet buffer: parse the frame, steer it
  * (VMQ filter, else RSS through RETA, else the default queue), compute its RSS hash,
- * validate its checksums, and fill the packet buffer slot's queue and descriptor
- * write-back words. Register settings are cached on writes (control path) so a frame
+ * validate its checksums, and fill in its queue and descriptor write-back words. Register settings are cached on writes (control path) so a frame
  * costs one parse, one map probe, one table-driven hash and the checksum loops.
  */
 export class ReceiveClassifier {
@@ -114,13 +113,12 @@ export class ReceiveClassifier {
     this.filters.rebuild();
   }
 
-  /** The MacRx hook: classify `bytes[offset, offset + length)` into packet buffer `slot`. */
+  /** The MacRx hook: classify `bytes[offset, offset + length)` into `out`. */
   readonly classify = (
     bytes: Uint8Array,
     offset: number,
     length: number,
-    fifo: FrameFifo,
-    slot: number,
+    out: RxFrameFields,
   ): void => {
     const parsed = parseFrame(bytes, offset, length, this.parsed);
     const group = bytes[offset]! & 1;
@@ -134,12 +132,12 @@ export class ReceiveClassifier {
     if (filter !== NO_FILTER) queue = this.filters.queueOf(filter);
     else if (this.rssEnabled) queue = this.reta[hash & (RETA_ENTRIES - 1)]!;
     else queue = this.defaultQueue;
-    fifo.queue[slot] = queue < this.queues ? queue : 0;
+    out.queue = queue < this.queues ? queue : 0;
     const filterBits = filter === NO_FILTER ? 0 : (filter << WB.filterShift) | WB.filterValid;
-    fifo.word0[slot] = (rssType | (packetType(parsed) << WB.pktTypeShift) | filterBits) >>> 0;
-    fifo.word1[slot] = hash;
-    fifo.word2[slot] = this.checksumStatus(bytes, parsed) | (vlanId >= 0 ? WB.vp : 0);
-    fifo.word3[slot] = vlanId >= 0 ? (parsed.vlanTci << WB.vlanShift) >>> 0 : 0;
+    out.word0 = (rssType | (packetType(parsed) << WB.pktTypeShift) | filterBits) >>> 0;
+    out.word1 = hash;
+    out.word2 = this.checksumStatus(bytes, parsed) | (vlanId >= 0 ? WB.vp : 0);
+    out.word3 = vlanId >= 0 ? (parsed.vlanTci << WB.vlanShift) >>> 0 : 0;
   };
 
   private countGroupFrame(bytes: Uint8Array, offset: number): void {
