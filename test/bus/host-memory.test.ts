@@ -78,14 +78,24 @@ function littleEndian(value: number, size: number): number[] {
 type Op =
   | { kind: "alloc"; bytes: number }
   | { kind: "free"; region: number; bogus: boolean }
-  | { kind: "write"; at: Place; data: Uint8Array; ragged: boolean }
-  | { kind: "read"; at: Place; length: number }
+  | { kind: "write"; at: Place; data: Uint8Array; twist: Twist }
+  | { kind: "read"; at: Place; length: number; twist: Twist }
   | { kind: "writeU32"; at: Place; value: number }
   | { kind: "readU32"; at: Place }
   | { kind: "writeU64"; at: Place; value: number }
   | { kind: "readU64"; at: Place }
   | { kind: "writeDescriptor"; at: Place; words: number[] }
   | { kind: "isMapped"; at: Place; length: number };
+
+/** A length as given (0), made fractional (1) or negative (2): no access may truncate it. */
+type Twist = 0 | 1 | 2;
+const twist = fc.oneof(
+  { weight: 6, arbitrary: fc.constant<Twist>(0) },
+  { weight: 1, arbitrary: fc.constantFrom<Twist>(1, 2) },
+);
+function twisted(length: number, t: Twist): number {
+  return [length, length - 0.5, -1 - length][t]!;
+}
 
 /** An address near a region (its start plus an offset that may run past either end), or a bad one. */
 type Place = { region: number; offset: number; weird: number };
@@ -112,10 +122,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     kind: fc.constant("write" as const),
     at: place,
     data: fc.uint8Array({ maxLength: 80 }),
-    // A fractional length, which no write may truncate into a shorter one.
-    ragged: fc.boolean(),
+    twist,
   }),
-  fc.record({ kind: fc.constant("read" as const), at: place, length: fc.nat(80) }),
+  fc.record({ kind: fc.constant("read" as const), at: place, length: fc.nat(80), twist }),
   fc.record({ kind: fc.constant("writeU32" as const), at: place, value: u32 }),
   fc.record({ kind: fc.constant("readU32" as const), at: place }),
   fc.record({
@@ -161,7 +170,7 @@ function run(ops: Op[]): void {
       }
       case "write": {
         const a = address(o.at);
-        const length = o.ragged ? o.data.length - 0.5 : o.data.length;
+        const length = twisted(o.data.length, o.twist);
         const ok = model.isMapped(a, length);
         expect(memory.write(a, o.data, 0, length), `write ${a} ${length}`).toBe(ok);
         if (ok) model.set(a, o.data);
@@ -169,10 +178,11 @@ function run(ops: Op[]): void {
       }
       case "read": {
         const a = address(o.at);
+        const length = twisted(o.length, o.twist);
         const got = new Uint8Array(o.length).fill(0xee);
-        const ok = model.isMapped(a, o.length);
-        expect(memory.read(a, got, 0, o.length), `read ${a}`).toBe(ok);
-        if (ok) for (let i = 0; i < o.length; i++) expect(got[i]).toBe(model.get(a + i));
+        const ok = model.isMapped(a, length);
+        expect(memory.read(a, got, 0, length), `read ${a} ${length}`).toBe(ok);
+        if (ok) for (let i = 0; i < length; i++) expect(got[i]).toBe(model.get(a + i));
         else expect([...got].every((b) => b === 0xee)).toBe(true);
         break;
       }
@@ -243,7 +253,7 @@ describe("host memory against a byte-by-byte model", () => {
       fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), (ops) => {
         run([{ kind: "alloc", bytes: 2 * PAGE_BYTES }, ...ops]);
       }),
-      { numRuns: Number(process.env.HOST_MEMORY_RUNS ?? 300) },
+      { numRuns: Number(process.env.HOST_MEMORY_RUNS ?? 1000) },
     );
   });
 
@@ -258,9 +268,44 @@ describe("host memory against a byte-by-byte model", () => {
         kind: "write",
         at: { region: 0, offset: 8180, weird: 1 },
         data: Uint8Array.from([]),
-        ragged: false,
+        twist: 0,
       },
     ]);
+  });
+
+  // The accessors answer from the page cache once a page has been written; these cases
+  // make sure that quick path refuses what the checked one does (the random runs reach
+  // it only now and then).
+  it("on a written page, malformed addresses and lengths are refused and change nothing", () => {
+    const memory = new HostMemory();
+    const a = memory.alloc(PAGE_BYTES);
+    expect(memory.writeDescriptor(a + 16, 1, 2, 3, 4)).toBe(true);
+    const before = new Uint8Array(64);
+    expect(memory.read(a, before, 0, 64)).toBe(true);
+    const data = new Uint8Array(24).fill(0x5a);
+    const out = new Uint8Array(24);
+    const places = [a + 0.5, a + 16.5, Number.NaN, -a, a + PAGE_BYTES - 8];
+    for (const at of places.slice(0, 4)) {
+      expect(memory.write(at, data, 0, 8), `write at ${at}`).toBe(false);
+      expect(memory.read(at, out, 0, 8), `read at ${at}`).toBe(false);
+      expect(memory.readU32(at), `readU32 at ${at}`).toBe(-1);
+      expect(memory.writeU32(at, 7), `writeU32 at ${at}`).toBe(false);
+      expect(memory.readU64(at), `readU64 at ${at}`).toBe(-1);
+      expect(memory.writeDescriptor(at, 9, 9, 9, 9), `writeDescriptor at ${at}`).toBe(false);
+    }
+    for (const length of [0.5, 8.5, 20.5, -1, -0.5, Number.NaN]) {
+      expect(memory.write(a, data, 0, length), `write of ${length}`).toBe(false);
+      expect(memory.read(a, out, 0, length), `read of ${length}`).toBe(false);
+    }
+    // Past the page's end (the page after it is not mapped), and misaligned words.
+    expect(memory.write(places[4]!, data, 0, 9)).toBe(false);
+    expect(memory.read(places[4]!, out, 0, 9)).toBe(false);
+    for (const off of [1, 2, 3, 4 + 2]) expect(memory.readU32(a + off)).toBe(-1);
+    for (const off of [1, 2, 6]) expect(memory.writeU32(a + off, 7)).toBe(false);
+    for (const off of [4, 8, 12]) expect(memory.writeDescriptor(a + off, 9, 9, 9, 9)).toBe(false);
+    const after = new Uint8Array(64);
+    expect(memory.read(a, after, 0, 64)).toBe(true);
+    expect(after).toEqual(before);
   });
 
   it("a freed page reads as unmapped, and its memory comes back zeroed in a new allocation", () => {
