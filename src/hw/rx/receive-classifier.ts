@@ -51,8 +51,9 @@ const MRQC_TO_FLAG: Record<string, number> = {
 /**
  * The receive packet engines in front of the packet buffer: parse the frame, steer it
  * (VMQ filter, else RSS through RETA, else the default queue), compute its RSS hash,
- * validate its checksums, and fill in its queue and descriptor write-back words. Register settings are cached on writes (control path) so a frame
- * costs one parse, one map probe, one table-driven hash and the checksum loops.
+ * validate its checksums, and fill in its queue and descriptor write-back words.
+ * Register settings are cached on writes (control path) so a frame costs one parse, one
+ * map probe, one table-driven hash and the checksum loops.
  */
 export class ReceiveClassifier {
   private readonly regs: RegisterFile;

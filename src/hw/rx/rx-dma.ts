@@ -1,5 +1,6 @@
 import type { ClockDomain } from "../../kernel/clock-domain.js";
 import type { Scheduler } from "../../kernel/scheduler.js";
+import type { Ticks } from "../../kernel/ticks.js";
 import type { Timer } from "../../kernel/timer.js";
 import { RX_WRITEBACK } from "../desc/formats.js";
 import { DESCRIPTOR_BYTES, fieldPosition } from "../desc/schema.js";
@@ -140,7 +141,7 @@ export class RxDma implements RxFrameSink {
     offset: number,
     length: number,
     fields: RxFrameFields,
-    atTicks: number,
+    atTicks: Ticks,
   ): void {
     const pbuf = this.packetBuffer;
     if (pbuf.count === 0) {
