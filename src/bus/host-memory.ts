@@ -68,7 +68,7 @@ export class HostMemory {
   private readonly freeFrames: number[] = [];
   /**
    * A direct-mapped cache of written pages, so the data path's accesses rarely reach the
-   * map: slot s holds the page number at [2s] (-1: empty) and its frame at [2s + 1], side
+   * map: slot s holds the page number at [2s] (EMPTY_TAG: none) and its frame at [2s + 1], side
    * by side so that a lookup touches one cache line.
    */
   private readonly cache = new Float64Array(2 * CACHE_SLOTS).fill(EMPTY_TAG);

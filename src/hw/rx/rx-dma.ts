@@ -9,7 +9,7 @@ import type { FaultRecorder } from "../dma/fault-recorder.js";
 import type { InterruptUnit } from "../irq/interrupt-unit.js";
 import type { FrameFifo } from "../mac/frame-fifo.js";
 import type { RxFrameSink } from "../mac/mac-rx.js";
-import type { RxFrameFields } from "../mac/rx-frame-fields.js";
+import { RxFrameFields } from "../mac/rx-frame-fields.js";
 import type { RegisterFile } from "../regs/register-file.js";
 import { acquireDescriptors } from "../rings/descriptor-fetch.js";
 import type { QueueRingState } from "../rings/queue-ring-state.js";
@@ -56,6 +56,8 @@ export class RxDma implements RxFrameSink {
   /** True while the device may start no new DMA (CTRL.PCIE_MASTER_DISABLE). */
   dmaBlocked: () => boolean = () => false;
   private readonly scratch: Uint8Array;
+  /** The fields of the packet buffer frame being issued (read back from its slot). */
+  private readonly slotFields = new RxFrameFields();
   // In-flight frames, a ring of MAX_INFLIGHT records.
   private readonly fQueue = new Int32Array(MAX_INFLIGHT);
   private readonly fFirst = new Int32Array(MAX_INFLIGHT);
@@ -149,28 +151,12 @@ export class RxDma implements RxFrameSink {
       const q = fields.queue;
       const descs = this.quietDescriptors(q, length, edge);
       if (descs > 0) {
-        this.issue(
-          q,
-          bytes,
-          offset,
-          length,
-          descs,
-          edge,
-          fields.word0,
-          fields.word1,
-          fields.word2,
-          fields.word3,
-        );
+        this.issue(q, bytes, offset, length, descs, edge, fields);
         this.scheduleNext(edge, false);
         return;
       }
     }
-    const slot = pbuf.push(bytes, offset, length, atTicks);
-    pbuf.queue[slot] = fields.queue;
-    pbuf.word0[slot] = fields.word0;
-    pbuf.word1[slot] = fields.word1;
-    pbuf.word2[slot] = fields.word2;
-    pbuf.word3[slot] = fields.word3;
+    this.storeFields(pbuf.push(bytes, offset, length, atTicks), fields);
     this.kick();
   }
 
@@ -286,24 +272,35 @@ export class RxDma implements RxFrameSink {
     return this.issueSlot(q, slot, length, descs, now) ? "issued" : "dropped";
   }
 
+  /** Keeps a waiting frame's fields with it, in its packet buffer slot. */
+  private storeFields(slot: number, fields: RxFrameFields): void {
+    const pbuf = this.packetBuffer;
+    pbuf.queue[slot] = fields.queue;
+    pbuf.word0[slot] = fields.word0;
+    pbuf.word1[slot] = fields.word1;
+    pbuf.word2[slot] = fields.word2;
+    pbuf.word3[slot] = fields.word3;
+  }
+
+  /** Reads back into `out` the fields `storeFields` kept in `slot`; returns `out`. */
+  private loadFields(slot: number, out: RxFrameFields): RxFrameFields {
+    const pbuf = this.packetBuffer;
+    out.queue = pbuf.queue[slot]!;
+    out.word0 = pbuf.word0[slot]!;
+    out.word1 = pbuf.word1[slot]!;
+    out.word2 = pbuf.word2[slot]!;
+    out.word3 = pbuf.word3[slot]!;
+    return out;
+  }
+
   /** Issues the head frame (in `slot`; see `issue`) and removes it from the packet buffer. */
   private issueSlot(q: number, slot: number, length: number, descs: number, now: number): boolean {
     const pbuf = this.packetBuffer;
     const at = pbuf.contiguousOffset(slot, 0, length);
     // A frame that wraps around the buffer's end is gathered first.
     const bytes = at >= 0 ? pbuf.store : pbuf.view(slot, 0, length, this.scratch);
-    const issued = this.issue(
-      q,
-      bytes,
-      Math.max(at, 0),
-      length,
-      descs,
-      now,
-      pbuf.word0[slot]!,
-      pbuf.word1[slot]!,
-      pbuf.word2[slot]!,
-      pbuf.word3[slot]!,
-    );
+    const fields = this.loadFields(slot, this.slotFields);
+    const issued = this.issue(q, bytes, Math.max(at, 0), length, descs, now, fields);
     pbuf.pop();
     return issued;
   }
@@ -311,7 +308,7 @@ export class RxDma implements RxFrameSink {
   /**
    * Gives the frame `bytes[offset, offset + length)`, for queue `q` (which has `descs`
    * descriptors ready for it), its descriptors, starts its DMA at `now` and records it in
-   * flight with its write-back words. False when a DMA fault dropped it.
+   * flight with the write-back words of `fields`. False when a DMA fault dropped it.
    */
   private issue(
     q: number,
@@ -320,10 +317,7 @@ export class RxDma implements RxFrameSink {
     length: number,
     descs: number,
     now: number,
-    word0: number,
-    word1: number,
-    word2: number,
-    word3: number,
+    fields: RxFrameFields,
   ): boolean {
     const state = this.state;
     const readyAt = acquireDescriptors(state, this.dma, q, descs, now);
@@ -336,10 +330,10 @@ export class RxDma implements RxFrameSink {
     this.fDescs[i] = descs;
     this.fLength[i] = length;
     this.fDone[i] = done;
-    this.fWord0[i] = word0;
-    this.fWord1[i] = word1;
-    this.fWord2[i] = word2;
-    this.fWord3[i] = word3;
+    this.fWord0[i] = fields.word0;
+    this.fWord1[i] = fields.word1;
+    this.fWord2[i] = fields.word2;
+    this.fWord3[i] = fields.word3;
     this.inflightCount++;
     state.next[q] = ringAdd(state.next[q]!, descs, state.ringSize[q]!);
     state.inflight[q]! += descs;
